@@ -1,0 +1,251 @@
+//! The one error type of the core, each variant with a stable code.
+
+/// Result of a core operation.
+pub type Result<T, E = Error> = core::result::Result<T, E>;
+
+/// Everything the core can reject.
+///
+/// [`Error::code`] is stable and SCREAMING_SNAKE; the SDK and the server report it unchanged.
+/// The `Display` text is for logs and developers.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The text is not canonical unpadded base64url.
+    #[error("not canonical base64url (unpadded, `-` and `_`, no trailing bits)")]
+    InvalidBase64Url,
+
+    /// The CBOR input ended in the middle of an item.
+    #[error("CBOR input is truncated")]
+    CborTruncated,
+    /// The CBOR input is not well-formed (reserved header bits, invalid UTF-8 text, …).
+    #[error("CBOR input is malformed at byte {offset}")]
+    CborMalformed {
+        /// Byte offset of the offending item.
+        offset: usize,
+    },
+    /// A CBOR item had another major type than the structure requires.
+    #[error("CBOR item of the wrong type: expected {expected}")]
+    CborUnexpectedType {
+        /// What the structure requires at this place.
+        expected: &'static str,
+    },
+    /// An indefinite-length CBOR item, which WebAuthn's CTAP2 encoding never produces.
+    #[error("indefinite-length CBOR items are not accepted")]
+    CborIndefiniteLength,
+    /// CBOR nested deeper than any WebAuthn structure needs.
+    #[error("CBOR nesting is deeper than {max}")]
+    CborTooDeep {
+        /// The nesting limit.
+        max: usize,
+    },
+    /// A CBOR map or array with more entries than the structure can have.
+    #[error("CBOR collection has more than {max} entries")]
+    CborTooLarge {
+        /// The entry limit.
+        max: usize,
+    },
+    /// Bytes follow the CBOR item that should end the input.
+    #[error("{count} trailing byte(s) after the CBOR item")]
+    CborTrailingBytes {
+        /// How many bytes are left over.
+        count: usize,
+    },
+    /// A CBOR map holds the same key twice.
+    #[error("CBOR map has a duplicate key")]
+    CborDuplicateKey,
+
+    /// The attestationObject lacks one of `fmt`, `attStmt`, `authData`.
+    #[error("attestationObject has no `{field}`")]
+    AttestationMissingField {
+        /// The missing member.
+        field: &'static str,
+    },
+    /// An attestation statement format or shape this relying party does not accept.
+    #[error("unsupported attestation: {reason}")]
+    UnsupportedAttestation {
+        /// Which format or shape was refused.
+        reason: &'static str,
+    },
+
+    /// authenticatorData is shorter than its fixed fields or announced lengths.
+    #[error("authenticatorData is truncated")]
+    AuthDataTruncated,
+    /// Bytes follow the last structure announced by the authenticatorData flags.
+    #[error("{count} trailing byte(s) after authenticatorData")]
+    AuthDataTrailingBytes {
+        /// How many bytes are left over.
+        count: usize,
+    },
+    /// A registration whose authenticatorData carries no attested credential data (AT flag).
+    #[error("authenticatorData has no attested credential data")]
+    MissingAttestedCredential,
+    /// A credential ID longer than the 1023 bytes WebAuthn allows.
+    #[error("credential ID is {len} bytes; at most 1023 are allowed")]
+    CredentialIdTooLong {
+        /// The announced length.
+        len: usize,
+    },
+
+    /// A COSE key type other than EC2 (2).
+    #[error("COSE key type {kty} is not supported: only EC2 (2)")]
+    CoseUnsupportedKeyType {
+        /// The `kty` found.
+        kty: i64,
+    },
+    /// A COSE algorithm other than ES256 (-7).
+    #[error("COSE algorithm {alg} is not supported: only ES256 (-7)")]
+    CoseUnsupportedAlgorithm {
+        /// The `alg` found.
+        alg: i64,
+    },
+    /// A COSE curve other than P-256 (1).
+    #[error("COSE curve {crv} is not supported: only P-256 (1)")]
+    CoseUnsupportedCurve {
+        /// The `crv` found.
+        crv: i64,
+    },
+    /// A required COSE key parameter is absent.
+    #[error("COSE key has no `{param}` parameter")]
+    CoseMissingParameter {
+        /// The missing parameter's name.
+        param: &'static str,
+    },
+    /// A coordinate that is not exactly 32 bytes.
+    #[error("COSE key coordinate `{param}` is {len} bytes; P-256 needs 32")]
+    CoseInvalidCoordinateLength {
+        /// `x` or `y`.
+        param: &'static str,
+        /// The length found.
+        len: usize,
+    },
+    /// A "public" key that carries its private part (`d`).
+    #[error("COSE key carries a private key; only public keys are accepted")]
+    CosePrivateKeyPresent,
+    /// The coordinates do not form a point of the P-256 curve.
+    #[error("the public key is not a point on the P-256 curve")]
+    PointNotOnCurve,
+
+    /// Not `0x` followed by 40 hexadecimal digits.
+    #[error("not an EVM address (0x followed by 40 hex digits)")]
+    InvalidAddress,
+    /// Mixed-case address whose letters do not match its EIP-55 checksum.
+    #[error("address does not match its EIP-55 checksum")]
+    AddressChecksumMismatch,
+}
+
+impl Error {
+    /// The stable SCREAMING_SNAKE code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::InvalidBase64Url => "INVALID_BASE64URL",
+            Self::CborTruncated => "CBOR_TRUNCATED",
+            Self::CborMalformed { .. } => "CBOR_MALFORMED",
+            Self::CborUnexpectedType { .. } => "CBOR_UNEXPECTED_TYPE",
+            Self::CborIndefiniteLength => "CBOR_INDEFINITE_LENGTH",
+            Self::CborTooDeep { .. } => "CBOR_TOO_DEEP",
+            Self::CborTooLarge { .. } => "CBOR_TOO_LARGE",
+            Self::CborTrailingBytes { .. } => "CBOR_TRAILING_BYTES",
+            Self::CborDuplicateKey => "CBOR_DUPLICATE_KEY",
+            Self::AttestationMissingField { .. } => "ATTESTATION_MISSING_FIELD",
+            Self::UnsupportedAttestation { .. } => "UNSUPPORTED_ATTESTATION",
+            Self::AuthDataTruncated => "AUTH_DATA_TRUNCATED",
+            Self::AuthDataTrailingBytes { .. } => "AUTH_DATA_TRAILING_BYTES",
+            Self::MissingAttestedCredential => "MISSING_ATTESTED_CREDENTIAL",
+            Self::CredentialIdTooLong { .. } => "CREDENTIAL_ID_TOO_LONG",
+            Self::CoseUnsupportedKeyType { .. } => "COSE_UNSUPPORTED_KEY_TYPE",
+            Self::CoseUnsupportedAlgorithm { .. } => "COSE_UNSUPPORTED_ALGORITHM",
+            Self::CoseUnsupportedCurve { .. } => "COSE_UNSUPPORTED_CURVE",
+            Self::CoseMissingParameter { .. } => "COSE_MISSING_PARAMETER",
+            Self::CoseInvalidCoordinateLength { .. } => "COSE_INVALID_COORDINATE_LENGTH",
+            Self::CosePrivateKeyPresent => "COSE_PRIVATE_KEY_PRESENT",
+            Self::PointNotOnCurve => "POINT_NOT_ON_CURVE",
+            Self::InvalidAddress => "INVALID_ADDRESS",
+            Self::AddressChecksumMismatch => "ADDRESS_CHECKSUM_MISMATCH",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// One value of every variant; the exhaustive match makes a new variant fail to compile here
+    /// until it is listed.
+    fn every_variant() -> Vec<Error> {
+        let all = vec![
+            Error::InvalidBase64Url,
+            Error::CborTruncated,
+            Error::CborMalformed { offset: 0 },
+            Error::CborUnexpectedType { expected: "map" },
+            Error::CborIndefiniteLength,
+            Error::CborTooDeep { max: 1 },
+            Error::CborTooLarge { max: 1 },
+            Error::CborTrailingBytes { count: 1 },
+            Error::CborDuplicateKey,
+            Error::AttestationMissingField { field: "fmt" },
+            Error::UnsupportedAttestation { reason: "x" },
+            Error::AuthDataTruncated,
+            Error::AuthDataTrailingBytes { count: 1 },
+            Error::MissingAttestedCredential,
+            Error::CredentialIdTooLong { len: 1024 },
+            Error::CoseUnsupportedKeyType { kty: 1 },
+            Error::CoseUnsupportedAlgorithm { alg: -8 },
+            Error::CoseUnsupportedCurve { crv: 2 },
+            Error::CoseMissingParameter { param: "x" },
+            Error::CoseInvalidCoordinateLength {
+                param: "x",
+                len: 31,
+            },
+            Error::CosePrivateKeyPresent,
+            Error::PointNotOnCurve,
+            Error::InvalidAddress,
+            Error::AddressChecksumMismatch,
+        ];
+        for e in &all {
+            match e {
+                Error::InvalidBase64Url
+                | Error::CborTruncated
+                | Error::CborMalformed { .. }
+                | Error::CborUnexpectedType { .. }
+                | Error::CborIndefiniteLength
+                | Error::CborTooDeep { .. }
+                | Error::CborTooLarge { .. }
+                | Error::CborTrailingBytes { .. }
+                | Error::CborDuplicateKey
+                | Error::AttestationMissingField { .. }
+                | Error::UnsupportedAttestation { .. }
+                | Error::AuthDataTruncated
+                | Error::AuthDataTrailingBytes { .. }
+                | Error::MissingAttestedCredential
+                | Error::CredentialIdTooLong { .. }
+                | Error::CoseUnsupportedKeyType { .. }
+                | Error::CoseUnsupportedAlgorithm { .. }
+                | Error::CoseUnsupportedCurve { .. }
+                | Error::CoseMissingParameter { .. }
+                | Error::CoseInvalidCoordinateLength { .. }
+                | Error::CosePrivateKeyPresent
+                | Error::PointNotOnCurve
+                | Error::InvalidAddress
+                | Error::AddressChecksumMismatch => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn codes_are_unique_screaming_snake_and_messages_non_empty() {
+        let all = every_variant();
+        let codes: HashSet<_> = all.iter().map(Error::code).collect();
+        assert_eq!(codes.len(), all.len(), "duplicate error code");
+        for e in &all {
+            let code = e.code();
+            assert!(
+                code.bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'),
+                "{code} is not SCREAMING_SNAKE"
+            );
+            assert!(!e.to_string().is_empty());
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Pure protocol core of baas-sdk, shared by the browser SDK and the BaaS server.
+//!
+//! What it covers:
+//! - [`base64url`]: the unpadded, canonical base64url of the WebAuthn JSON forms.
+//! - [`attestation_object`], [`authenticator_data`], [`cose_key`]: the CBOR structures of a
+//!   passkey registration ([WebAuthn L3 §6.1, §6.5](https://www.w3.org/TR/webauthn-3/#sctn-authenticator-data)).
+//! - [`address`]: the EVM wallet address of a passkey, `keccak256(x ‖ y)[12..]` with the
+//!   [EIP-55](https://eips.ethereum.org/EIPS/eip-55) checksum.
+//!
+//! What it does not cover: anything of the browser (`navigator.credentials`, storage) or of
+//! HTTP. Those live in the SDK glue and the server, which both call into this crate, so the two
+//! ends can never disagree about an encoding.
+//!
+//! Every malformed input is a typed [`Error`] with a stable [`Error::code`]; nothing here panics
+//! on input.
+
+mod cbor;
+mod error;
+
+pub mod address;
+pub mod attestation_object;
+pub mod authenticator_data;
+pub mod base64url;
+pub mod cose_key;
+
+pub use address::Address;
+pub use attestation_object::{AttestationObject, AttestationStatement};
+pub use authenticator_data::{AttestedCredentialData, AuthenticatorData, Flags};
+pub use cose_key::CoseKey;
+pub use error::{Error, Result};
