@@ -125,6 +125,61 @@ pub enum Error {
     #[error("the public key is not a point on the P-256 curve")]
     PointNotOnCurve,
 
+    /// clientDataJSON is not valid JSON of the CollectedClientData shape.
+    #[error("clientDataJSON is not the JSON object WebAuthn defines")]
+    ClientDataInvalid,
+    /// clientDataJSON `type` is not `webauthn.create` (registration) or `webauthn.get` (sign-in).
+    #[error("clientDataJSON `type` is not the one of this ceremony")]
+    ClientDataTypeMismatch,
+    /// The challenge the client signed is not the one issued.
+    #[error("the signed challenge is not the one issued for this ceremony")]
+    ChallengeMismatch,
+    /// The page origin is not in the project's allowlist.
+    #[error("the page origin is not allowed for this project")]
+    OriginNotAllowed,
+    /// The ceremony ran in a cross-origin iframe (`crossOrigin` / `topOrigin`).
+    #[error("ceremonies in cross-origin iframes are not allowed")]
+    CrossOriginNotAllowed,
+    /// authenticatorData's rpIdHash is not SHA-256 of this relying party's ID.
+    #[error("the credential is scoped to another RP ID")]
+    RpIdHashMismatch,
+    /// The UP flag is not set.
+    #[error("the authenticator did not confirm user presence (UP)")]
+    UserNotPresent,
+    /// The UV flag is not set, and user verification is required.
+    #[error("the authenticator did not verify the user (UV)")]
+    UserNotVerified,
+    /// BS is set while BE is not.
+    #[error("backup state (BS) is set on a credential that is not backup eligible (BE)")]
+    InvalidBackupFlags,
+    /// BE differs from the value recorded at registration, which cannot happen for one credential.
+    #[error("the credential's backup eligibility differs from registration")]
+    BackupEligibilityChanged,
+    /// The credential `type` is not `public-key`.
+    #[error("credential `type` is not `public-key`")]
+    UnsupportedCredentialType,
+    /// `id` is not the base64url of `rawId`, or the authenticator data names another credential.
+    #[error("credential `id`, `rawId` and the authenticator's credential ID disagree")]
+    CredentialIdMismatch,
+    /// An optional WebAuthn L3 member (`authenticatorData`, `publicKey`, `publicKeyAlgorithm`) disagrees with the attestation.
+    #[error("an optional member of the response disagrees with the signed data")]
+    ResponseInconsistent,
+    /// A discoverable sign-in response without `userHandle`.
+    #[error("a discoverable-credential sign-in must return the user handle")]
+    UserHandleMissing,
+    /// `userHandle` is not the handle of the account owning the credential.
+    #[error("the user handle is not the one of the credential's account")]
+    UserHandleMismatch,
+    /// The signature is not a strict DER `Ecdsa-Sig-Value` with 32-byte scalars.
+    #[error("the signature is not a DER ECDSA signature")]
+    SignatureMalformed,
+    /// The signature does not verify under the credential public key.
+    #[error("the signature does not verify under the credential's public key")]
+    SignatureInvalid,
+    /// The signature counter did not increase (a possibly cloned authenticator).
+    #[error("the signature counter did not increase: the authenticator may be cloned")]
+    CounterRegression,
+
     /// Not `0x` followed by 40 hexadecimal digits.
     #[error("not an EVM address (0x followed by 40 hex digits)")]
     InvalidAddress,
@@ -159,6 +214,24 @@ impl Error {
             Self::CoseInvalidCoordinateLength { .. } => "COSE_INVALID_COORDINATE_LENGTH",
             Self::CosePrivateKeyPresent => "COSE_PRIVATE_KEY_PRESENT",
             Self::PointNotOnCurve => "POINT_NOT_ON_CURVE",
+            Self::ClientDataInvalid => "CLIENT_DATA_INVALID",
+            Self::ClientDataTypeMismatch => "CLIENT_DATA_TYPE_MISMATCH",
+            Self::ChallengeMismatch => "CHALLENGE_MISMATCH",
+            Self::OriginNotAllowed => "ORIGIN_NOT_ALLOWED",
+            Self::CrossOriginNotAllowed => "CROSS_ORIGIN_NOT_ALLOWED",
+            Self::RpIdHashMismatch => "RP_ID_HASH_MISMATCH",
+            Self::UserNotPresent => "USER_NOT_PRESENT",
+            Self::UserNotVerified => "USER_NOT_VERIFIED",
+            Self::InvalidBackupFlags => "INVALID_BACKUP_FLAGS",
+            Self::BackupEligibilityChanged => "BACKUP_ELIGIBILITY_CHANGED",
+            Self::UnsupportedCredentialType => "UNSUPPORTED_CREDENTIAL_TYPE",
+            Self::CredentialIdMismatch => "CREDENTIAL_ID_MISMATCH",
+            Self::ResponseInconsistent => "RESPONSE_INCONSISTENT",
+            Self::UserHandleMissing => "USER_HANDLE_MISSING",
+            Self::UserHandleMismatch => "USER_HANDLE_MISMATCH",
+            Self::SignatureMalformed => "SIGNATURE_MALFORMED",
+            Self::SignatureInvalid => "SIGNATURE_INVALID",
+            Self::CounterRegression => "COUNTER_REGRESSION",
             Self::InvalidAddress => "INVALID_ADDRESS",
             Self::AddressChecksumMismatch => "ADDRESS_CHECKSUM_MISMATCH",
         }
@@ -199,6 +272,24 @@ mod tests {
             },
             Error::CosePrivateKeyPresent,
             Error::PointNotOnCurve,
+            Error::ClientDataInvalid,
+            Error::ClientDataTypeMismatch,
+            Error::ChallengeMismatch,
+            Error::OriginNotAllowed,
+            Error::CrossOriginNotAllowed,
+            Error::RpIdHashMismatch,
+            Error::UserNotPresent,
+            Error::UserNotVerified,
+            Error::InvalidBackupFlags,
+            Error::BackupEligibilityChanged,
+            Error::UnsupportedCredentialType,
+            Error::CredentialIdMismatch,
+            Error::ResponseInconsistent,
+            Error::UserHandleMissing,
+            Error::UserHandleMismatch,
+            Error::SignatureMalformed,
+            Error::SignatureInvalid,
+            Error::CounterRegression,
             Error::InvalidAddress,
             Error::AddressChecksumMismatch,
         ];
@@ -226,6 +317,24 @@ mod tests {
                 | Error::CoseInvalidCoordinateLength { .. }
                 | Error::CosePrivateKeyPresent
                 | Error::PointNotOnCurve
+                | Error::ClientDataInvalid
+                | Error::ClientDataTypeMismatch
+                | Error::ChallengeMismatch
+                | Error::OriginNotAllowed
+                | Error::CrossOriginNotAllowed
+                | Error::RpIdHashMismatch
+                | Error::UserNotPresent
+                | Error::UserNotVerified
+                | Error::InvalidBackupFlags
+                | Error::BackupEligibilityChanged
+                | Error::UnsupportedCredentialType
+                | Error::CredentialIdMismatch
+                | Error::ResponseInconsistent
+                | Error::UserHandleMissing
+                | Error::UserHandleMismatch
+                | Error::SignatureMalformed
+                | Error::SignatureInvalid
+                | Error::CounterRegression
                 | Error::InvalidAddress
                 | Error::AddressChecksumMismatch => {}
             }

@@ -6,6 +6,10 @@
 //!   passkey registration ([WebAuthn L3 §6.1, §6.5](https://www.w3.org/TR/webauthn-3/#sctn-authenticator-data)).
 //! - [`address`]: the EVM wallet address of a passkey, `keccak256(x ‖ y)[12..]` with the
 //!   [EIP-55](https://eips.ethereum.org/EIPS/eip-55) checksum.
+//! - [`registration`], [`authentication`]: the relying-party verification of WebAuthn L3 §7.1 and
+//!   §7.2, one function per step, on RustCrypto `p256` and `sha2`, with [`client_data`],
+//!   [`relying_party`] and [`signature`] holding the steps both share.
+//! - [`api`]: the JSON bodies of the BaaS HTTP API.
 //!
 //! What it does not cover: anything of the browser (`navigator.credentials`, storage) or of
 //! HTTP. Those live in the SDK glue and the server, which both call into this crate, so the two
@@ -18,13 +22,20 @@ mod cbor;
 mod error;
 
 pub mod address;
+pub mod api;
 pub mod attestation_object;
+pub mod authentication;
 pub mod authenticator_data;
 pub mod base64url;
+pub mod client_data;
 pub mod cose_key;
+pub mod registration;
+pub mod relying_party;
+pub mod signature;
 
 pub use address::Address;
 pub use attestation_object::{AttestationObject, AttestationStatement};
 pub use authenticator_data::{AttestedCredentialData, AuthenticatorData, Flags};
 pub use cose_key::CoseKey;
 pub use error::{Error, Result};
+pub use relying_party::RelyingParty;

@@ -1,7 +1,8 @@
-// Records a passkey registration from Chromium's virtual authenticator as test fixtures:
+// Records a passkey registration and a sign-in from Chromium's virtual authenticator as fixtures:
 //   node tests/e2e/tools/capture-registration.js tests/fixtures/chromium-virtual-authenticator
-// writes attestation-object.cbor (binary) and registration.json (the RegistrationResponseJSON,
-// the authenticator's private key, and the address computed by independent-crypto.js).
+// writes attestation-object.cbor (binary) and registration.json (the RegistrationResponseJSON and
+// AuthenticationResponseJSON with their challenges (UTF-8), the authenticator's private key, and
+// the address computed by independent-crypto.js).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { addVirtualAuthenticator, launchBrowser } from '../support/browser.js';
@@ -30,14 +31,21 @@ try {
         attestation: 'none',
       },
     });
-    return credential.toJSON();
+    const assertion = await navigator.credentials.get({
+      publicKey: {
+        rpId: 'localhost',
+        challenge: new TextEncoder().encode('baas-fixture-sign-in-challenge-0'),
+        userVerification: 'required',
+      },
+    });
+    return { registration: credential.toJSON(), authentication: assertion.toJSON() };
   });
   const [stored] = await authenticator.credentials();
   const expectedAddress = addressOf(publicCoordinates(stored.privateKey));
   await mkdir(dir, { recursive: true });
   await writeFile(
     join(dir, 'attestation-object.cbor'),
-    Buffer.from(response.response.attestationObject, 'base64url'),
+    Buffer.from(response.registration.response.attestationObject, 'base64url'),
   );
   const record = {
     source: `Chromium ${browser.version()} CDP virtual authenticator (ctap2, internal, resident key, UV${synced ? ', backup eligible and backed up' : ''}), captured by tests/e2e/tools/capture-registration.js`,
@@ -45,7 +53,10 @@ try {
     expectedAddress,
     expectedAddressSource: 'public key from the PKCS#8 private key by Node OpenSSL, keccak-256 by @noble/hashes',
     privateKeyPkcs8: stored.privateKey,
-    registrationResponse: response,
+    registrationChallenge: 'baas-fixture-challenge-0123456789',
+    registrationResponse: response.registration,
+    authenticationChallenge: 'baas-fixture-sign-in-challenge-0',
+    authenticationResponse: response.authentication,
   };
   await writeFile(join(dir, 'registration.json'), `${JSON.stringify(record, null, 2)}\n`);
   console.log(`${dir}: ${expectedAddress}`);
