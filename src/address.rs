@@ -14,7 +14,8 @@ use crate::webcrypto;
 /// is the core's code or WebCrypto's `DataError`.
 #[wasm_bindgen(js_name = addressFromCoseKey)]
 pub async fn address_from_cose_key(cose_key: Box<[u8]>) -> Result<String, Error> {
-    let key = CoseKey::from_cbor(&cose_key).map_err(Error::invalid_credential)?;
+    let key =
+        CoseKey::from_cbor(&cose_key).map_err(|e| Error::from_core(ErrorCode::VerifyFailed, e))?;
     webcrypto::import_p256(&key)
         .await
         .map_err(|cause| Error::new(ErrorCode::VerifyFailed, cause))?;

@@ -3,6 +3,8 @@
 
 use wasm_bindgen::prelude::*;
 
+use crate::js;
+
 #[wasm_bindgen(module = "/js/errors.js")]
 extern "C" {
     #[wasm_bindgen(js_name = baasError)]
@@ -13,33 +15,81 @@ extern "C" {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorCode {
+    /// The user cancelled the passkey prompt, or it timed out.
+    WalletConnectRejected,
+    /// The challenge request failed; no prompt was shown.
+    NonceFetchFailed,
     /// The server rejected or could not verify the credential or signature.
     VerifyFailed,
+    /// The server does not know the passkey that signed.
+    PasskeyNotFound,
+    /// The authenticator already holds a passkey this browser created for the project.
+    PasskeyAlreadyRegistered,
+    /// No WebAuthn here, or not a secure context.
+    PasskeyUnsupported,
+    /// The RP ID is not valid for this page's origin.
+    PasskeyDomainMismatch,
+    /// The server's address is not the passkey's.
+    AddressMismatch,
+    /// Bad `createBaasClient` options.
+    InvalidConfig,
 }
 
 impl ErrorCode {
     /// The code as JavaScript sees it.
     pub fn as_str(self) -> &'static str {
         match self {
+            Self::WalletConnectRejected => "WALLET_CONNECT_REJECTED",
+            Self::NonceFetchFailed => "NONCE_FETCH_FAILED",
             Self::VerifyFailed => "VERIFY_FAILED",
+            Self::PasskeyNotFound => "PASSKEY_NOT_FOUND",
+            Self::PasskeyAlreadyRegistered => "PASSKEY_ALREADY_REGISTERED",
+            Self::PasskeyUnsupported => "PASSKEY_UNSUPPORTED",
+            Self::PasskeyDomainMismatch => "PASSKEY_DOMAIN_MISMATCH",
+            Self::AddressMismatch => "ADDRESS_MISMATCH",
+            Self::InvalidConfig => "INVALID_CONFIG",
         }
     }
 
     /// What to tell the user or developer.
     fn message(self) -> &'static str {
         match self {
-            Self::VerifyFailed => {
-                "The passkey could not be verified. Try again; if it keeps failing, create a new passkey."
+            Self::WalletConnectRejected => {
+                "The passkey prompt was cancelled or timed out. Try again; if you have no passkey for this site yet, sign up first."
             }
+            Self::NonceFetchFailed => {
+                "Could not reach the sign-in server, so no passkey prompt was shown. Check your connection and try again."
+            }
+            Self::VerifyFailed => {
+                "The server could not verify your passkey. Try again; if it keeps failing, contact the site's support."
+            }
+            Self::PasskeyNotFound => {
+                "There is no account for this passkey on this site. Sign up first, or choose another passkey."
+            }
+            Self::PasskeyAlreadyRegistered => {
+                "You already have a passkey for this site. Sign in instead."
+            }
+            Self::PasskeyUnsupported => {
+                "Passkeys are not available here. Use a browser with passkey support, on a page served over HTTPS (or localhost)."
+            }
+            Self::PasskeyDomainMismatch => {
+                "This page's domain cannot use the project's passkeys. Check the project's RP ID and allowed origins."
+            }
+            Self::AddressMismatch => {
+                "The server returned an address that does not belong to this passkey, so the session was not saved. Contact the site's support."
+            }
+            Self::InvalidConfig => "Invalid createBaasClient options:",
         }
     }
 }
 
-/// An SDK error: its code and what caused it (a DOMException, an HTTP status, a core code).
+/// An SDK error: its code, what caused it (a DOMException, an HTTP answer, a core code) and,
+/// for some codes, a detail appended to the message.
 #[derive(Debug)]
 pub struct Error {
     code: ErrorCode,
     cause: JsValue,
+    detail: Option<&'static str>,
 }
 
 impl Error {
@@ -48,6 +98,7 @@ impl Error {
         Self {
             code,
             cause: cause.into(),
+            detail: None,
         }
     }
 
@@ -56,14 +107,43 @@ impl Error {
         self.code
     }
 
-    /// A core rejection of a credential the authenticator returned; the core's code is the cause.
-    pub(crate) fn invalid_credential(error: baas_core::Error) -> Self {
-        Self::new(ErrorCode::VerifyFailed, error.code())
+    /// The error of a core rejection with `code`: the core's code is the cause, and its
+    /// [`baas_core::Error::InvalidConfig`] reason is the detail.
+    pub(crate) fn from_core(code: ErrorCode, error: baas_core::Error) -> Self {
+        let detail = match error {
+            baas_core::Error::InvalidConfig { reason } => Some(reason),
+            _ => None,
+        };
+        Self {
+            detail,
+            ..Self::new(code, error.code())
+        }
+    }
+
+    /// The error of a failed `navigator.credentials` call, from the DOMException's name.
+    pub(crate) fn from_ceremony(exception: JsValue) -> Self {
+        let code = match js::get_string(&exception, "name").as_deref() {
+            Some("NotAllowedError" | "AbortError" | "TimeoutError") => {
+                ErrorCode::WalletConnectRejected
+            }
+            Some("InvalidStateError") => ErrorCode::PasskeyAlreadyRegistered,
+            Some("SecurityError") => ErrorCode::PasskeyDomainMismatch,
+            Some("NotSupportedError") => ErrorCode::PasskeyUnsupported,
+            _ => ErrorCode::VerifyFailed,
+        };
+        Self::new(code, exception)
     }
 }
 
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
-        baas_error(error.code.as_str(), error.code.message(), error.cause)
+        let base = error.code.message();
+        match error.detail {
+            Some(detail) => {
+                let message = [base, " ", detail, "."].concat();
+                baas_error(error.code.as_str(), &message, error.cause)
+            }
+            None => baas_error(error.code.as_str(), base, error.cause),
+        }
     }
 }

@@ -1,25 +1,44 @@
 //! baas-sdk: passkey sign-up and sign-in for web3 apps, as a WebAssembly package (`@baas/sdk`).
 //!
 //! This crate is the thin browser glue: it converts JavaScript values, calls the browser
-//! (`crypto.subtle`, later `navigator.credentials`, `fetch`, storage) and leaves every encoding
+//! (`navigator.credentials`, `fetch`, `crypto.subtle`, `localStorage`) and leaves every encoding
 //! and protocol rule to [`baas_core`]. It only has content on `wasm32`; natively it is empty.
 //!
 //! JavaScript users import the package built by `scripts/build-pkg`:
 //!
 //! ```js
-//! import init, { addressFromCoseKey } from '@baas/sdk';
+//! import init, { createBaasClient } from '@baas/sdk';
 //! await init();
-//! const address = await addressFromCoseKey(coseKeyBytes); // '0x…', EIP-55
+//! const baas = createBaasClient({ projectId, publishableKey, apiUrl });
+//! const session = await baas.auth.signUpWithPasskey(); // { address: '0x…', accessToken, expiresAt, … }
 //! ```
 
 #[cfg(target_arch = "wasm32")]
 mod address;
 #[cfg(target_arch = "wasm32")]
+mod auth;
+#[cfg(target_arch = "wasm32")]
+mod client;
+#[cfg(target_arch = "wasm32")]
 mod error;
+#[cfg(target_arch = "wasm32")]
+mod http;
+#[cfg(target_arch = "wasm32")]
+mod js;
+#[cfg(target_arch = "wasm32")]
+mod session;
+#[cfg(target_arch = "wasm32")]
+mod storage;
+#[cfg(target_arch = "wasm32")]
+mod webauthn;
 #[cfg(target_arch = "wasm32")]
 mod webcrypto;
 
 #[cfg(target_arch = "wasm32")]
 pub use address::address_from_cose_key;
+#[cfg(target_arch = "wasm32")]
+pub use auth::Auth;
+#[cfg(target_arch = "wasm32")]
+pub use client::create_baas_client;
 #[cfg(target_arch = "wasm32")]
 pub use error::{Error, ErrorCode};

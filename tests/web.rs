@@ -1,6 +1,7 @@
 //! The wasm glue in headless Chromium (wasm-bindgen-test). One file, so one browser start.
 //! WebAuthn cannot run here (the page is served from an IP address, not a valid RP ID): real
-//! ceremonies are tested end to end in `tests/e2e`; this file uses recorded data.
+//! ceremonies are tested end to end in `tests/e2e`; this file uses recorded data and exercises
+//! the JavaScript surface the way an app does (through the exported objects and methods).
 #![cfg(target_arch = "wasm32")]
 #![allow(
     clippy::unwrap_used,
@@ -8,9 +9,10 @@
 )]
 
 use baas_core::AttestationObject;
-use baas_sdk::{ErrorCode, address_from_cose_key};
-use js_sys::Reflect;
+use baas_sdk::{ErrorCode, address_from_cose_key, create_baas_client};
+use js_sys::{Array, Date, Function, JSON, Object, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -18,13 +20,80 @@ wasm_bindgen_test_configure!(run_in_browser);
 const ATTESTATION: &[u8] =
     include_bytes!("fixtures/chromium-virtual-authenticator/attestation-object.cbor");
 const RECORD: &str = include_str!("fixtures/chromium-virtual-authenticator/registration.json");
+const ADDRESS: &str = "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
+/// An API URL where nothing listens: any request fails fast with a network error.
+const DEAD_API: &str = "http://127.0.0.1:9";
 
 fn field(value: &JsValue, name: &str) -> JsValue {
-    Reflect::get(value, &name.into()).expect("readable property")
+    Reflect::get(value, &name.into()).unwrap()
+}
+
+fn object(entries: &[(&str, JsValue)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in entries {
+        Reflect::set(&object, &(*key).into(), value).unwrap();
+    }
+    object.into()
+}
+
+/// Calls `target[name](...args)`.
+fn call(target: &JsValue, name: &str, args: &[JsValue]) -> JsValue {
+    let function: Function = field(target, name).dyn_into().unwrap();
+    function
+        .apply(target, &args.iter().collect::<Array>())
+        .unwrap()
+}
+
+async fn settle(promise: JsValue) -> Result<JsValue, JsValue> {
+    JsFuture::from(promise.dyn_into::<Promise>().unwrap()).await
+}
+
+fn local_storage() -> web_sys::Storage {
+    field(&js_sys::global(), "localStorage").unchecked_into()
+}
+
+fn options(project: &str) -> JsValue {
+    object(&[
+        ("projectId", project.into()),
+        ("publishableKey", "sb_publishable_test".into()),
+        ("apiUrl", DEAD_API.into()),
+        ("requestTimeout", 2_000.into()),
+    ])
+}
+
+fn auth(project: &str) -> JsValue {
+    field(&create_baas_client(options(project)).unwrap(), "auth")
+}
+
+/// Stores a session for `project` as the SDK does, expiring `expires_in` seconds from now on a
+/// server clock `offset` seconds ahead of the local one.
+fn store_session(project: &str, expires_in: i64, offset: i64) {
+    let now = (Date::now() / 1000.0) as i64 + offset;
+    let credential = object(&[
+        ("id", "Y3JlZA".into()),
+        ("publicKey", "pQ".into()),
+        ("backupEligible", true.into()),
+        ("backedUp", true.into()),
+    ]);
+    let record = object(&[
+        ("v", 1.into()),
+        ("address", ADDRESS.into()),
+        ("accessToken", "eyJhbGciOiJFUzI1NiJ9.e30.sig".into()),
+        ("expiresAt", ((now + expires_in) as f64).into()),
+        ("method", "passkey".into()),
+        ("credential", credential),
+        ("refreshToken", "refresh-secret".into()),
+        ("issuedAt", ((now - 10) as f64).into()),
+        ("clockOffset", (offset as f64).into()),
+    ]);
+    let text = JSON::stringify(&record).unwrap().as_string().unwrap();
+    local_storage()
+        .set_item(&format!("baas:{project}:session"), &text)
+        .unwrap();
 }
 
 fn recorded_cose_key() -> Box<[u8]> {
-    let object = AttestationObject::parse(ATTESTATION).expect("recorded attestation");
+    let object = AttestationObject::parse(ATTESTATION).unwrap();
     object.credential.public_key_cbor.into()
 }
 
@@ -57,4 +126,164 @@ async fn a_malformed_key_is_a_baas_auth_error_with_the_core_code_as_cause() {
     assert_eq!(field(&error, "cause"), "COSE_UNSUPPORTED_CURVE");
     let message = field(&error, "message").as_string().unwrap();
     assert!(message.contains("passkey"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn create_baas_client_refuses_each_invalid_option() {
+    let valid = [
+        ("projectId", JsValue::from("p")),
+        ("publishableKey", "sb_publishable_x".into()),
+        ("apiUrl", "https://api.example.com".into()),
+    ];
+    let cases: [(&str, JsValue, &str); 7] = [
+        ("projectId", "  ".into(), "projectId"),
+        ("projectId", 42.into(), "projectId"),
+        ("publishableKey", "pk_live_123".into(), "publishableKey"),
+        ("apiUrl", "api.example.com".into(), "apiUrl"),
+        ("apiUrl", "ftp://example.com".into(), "apiUrl"),
+        ("requestTimeout", 0.into(), "requestTimeout"),
+        ("requestTimeout", "1000".into(), "requestTimeout"),
+    ];
+    for (key, value, named) in cases {
+        let mut entries = valid.to_vec();
+        entries.retain(|(k, _)| *k != key);
+        entries.push((key, value));
+        let error = JsValue::from(create_baas_client(object(&entries)).unwrap_err());
+        assert_eq!(field(&error, "code"), "INVALID_CONFIG");
+        assert_eq!(
+            field(&error, "name"),
+            "BaasError",
+            "not an auth or wallet error"
+        );
+        assert!(error.is_instance_of::<js_sys::Error>());
+        let message = field(&error, "message").as_string().unwrap();
+        assert!(message.contains(named), "{message}");
+    }
+    for not_options in [JsValue::UNDEFINED, JsValue::NULL, "p".into()] {
+        let error = JsValue::from(create_baas_client(not_options).unwrap_err());
+        assert_eq!(field(&error, "code"), "INVALID_CONFIG");
+    }
+    assert!(create_baas_client(object(&valid)).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn a_stored_session_is_restored_synchronously_without_its_refresh_token() {
+    store_session("restore", 3_600, 0);
+    let auth = auth("restore");
+    let session = call(&auth, "getSession", &[]);
+    assert_eq!(field(&session, "address"), ADDRESS);
+    assert_eq!(field(&session, "method"), "passkey");
+    assert!(field(&session, "expiresAt").as_f64().unwrap() > Date::now() / 1000.0);
+    assert_eq!(field(&field(&session, "credential"), "backedUp"), true);
+    assert!(field(&session, "refreshToken").is_undefined());
+    assert!(field(&field(&session, "credential"), "publicKey").is_undefined());
+    assert!(Object::is_frozen(&session.clone().into()));
+    // The same cached object on every call.
+    assert!(Object::is(&session, &call(&auth, "getSession", &[])));
+}
+
+#[wasm_bindgen_test]
+fn sessions_are_scoped_by_project() {
+    store_session("project-a", 3_600, 0);
+    assert!(call(&auth("project-b"), "getSession", &[]).is_null());
+    assert!(!call(&auth("project-a"), "getSession", &[]).is_null());
+}
+
+#[wasm_bindgen_test]
+fn an_expired_session_counts_as_none_judged_on_the_server_clock() {
+    store_session("expired", -1, 0);
+    assert!(call(&auth("expired"), "getSession", &[]).is_null());
+    // Issued by a server whose clock is an hour ahead: still valid for 10 minutes on its clock,
+    // although the local clock is far behind `expiresAt`.
+    store_session("skewed", 600, 3_600);
+    assert!(!call(&auth("skewed"), "getSession", &[]).is_null());
+    // The server clock is an hour behind: the token expired on its clock 10 s ago, whatever
+    // the local clock says.
+    store_session("behind", -10, -3_600);
+    assert!(call(&auth("behind"), "getSession", &[]).is_null());
+}
+
+#[wasm_bindgen_test]
+fn corrupted_storage_is_discarded() {
+    let key = "baas:corrupt:session";
+    for junk in [
+        "{",
+        "null",
+        "[]",
+        r#"{"v":1,"address":"0xnope"}"#,
+        r#"{"v":2}"#,
+    ] {
+        local_storage().set_item(key, junk).unwrap();
+        assert!(
+            call(&auth("corrupt"), "getSession", &[]).is_null(),
+            "{junk}"
+        );
+        assert_eq!(local_storage().get_item(key).unwrap(), None, "{junk}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_valid_session_short_circuits_without_any_request() {
+    store_session("short", 3_600, 0);
+    let auth = auth("short");
+    let cached = call(&auth, "getSession", &[]);
+    // The API URL is dead: a request would fail with NONCE_FETCH_FAILED.
+    for method in ["signInWithPasskey", "signUpWithPasskey", "signIn", "signUp"] {
+        let session = settle(call(&auth, method, &[])).await.unwrap();
+        assert!(Object::is(&session, &cached), "{method}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn an_unreachable_server_is_nonce_fetch_failed_and_nothing_is_stored() {
+    let auth = auth("offline");
+    for method in ["signInWithPasskey", "signUpWithPasskey"] {
+        let error = settle(call(&auth, method, &[])).await.unwrap_err();
+        assert_eq!(field(&error, "code"), "NONCE_FETCH_FAILED", "{method}");
+        assert_eq!(field(&error, "name"), "BaasAuthError");
+        assert!(field(&error, "cause").is_instance_of::<js_sys::TypeError>());
+    }
+    assert!(call(&auth, "getSession", &[]).is_null());
+    assert_eq!(
+        local_storage().get_item("baas:offline:session").unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+async fn concurrent_calls_of_one_ceremony_share_one_result() {
+    let auth = auth("concurrent");
+    let first = call(&auth, "signInWithPasskey", &[]);
+    let second = call(&auth, "signInWithPasskey", &[]);
+    assert!(Object::is(&first, &second), "one in-flight promise");
+    let error = settle(first).await.unwrap_err();
+    assert_eq!(field(&error, "code"), "NONCE_FETCH_FAILED");
+    // Finished: the next call starts afresh rather than replaying the failure.
+    let third = call(&auth, "signInWithPasskey", &[]);
+    assert!(!Object::is(&third, &second));
+    let _ = settle(third).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_unknown_sign_in_method_is_refused() {
+    let auth = auth("methods");
+    let error = settle(call(&auth, "signIn", &["password".into()]))
+        .await
+        .unwrap_err();
+    assert_eq!(field(&error, "code"), "INVALID_CONFIG");
+}
+
+#[wasm_bindgen_test]
+async fn sign_out_forgets_the_session_even_offline() {
+    store_session("signout", 3_600, 0);
+    let auth = auth("signout");
+    assert!(!call(&auth, "getSession", &[]).is_null());
+    let done = settle(call(&auth, "signOut", &[])).await.unwrap();
+    assert!(done.is_undefined());
+    assert!(call(&auth, "getSession", &[]).is_null());
+    assert_eq!(
+        local_storage().get_item("baas:signout:session").unwrap(),
+        None
+    );
+    assert!(call(&self::auth("signout"), "getSession", &[]).is_null());
 }

@@ -180,6 +180,16 @@ pub enum Error {
     #[error("the signature counter did not increase: the authenticator may be cloned")]
     CounterRegression,
 
+    /// Client options that cannot work.
+    #[error("invalid client options: {reason}")]
+    InvalidConfig {
+        /// Which option is wrong and what it must be.
+        reason: &'static str,
+    },
+    /// A stored or received session that does not have the session's shape.
+    #[error("not a valid session")]
+    InvalidSession,
+
     /// Not `0x` followed by 40 hexadecimal digits.
     #[error("not an EVM address (0x followed by 40 hex digits)")]
     InvalidAddress,
@@ -232,6 +242,8 @@ impl Error {
             Self::SignatureMalformed => "SIGNATURE_MALFORMED",
             Self::SignatureInvalid => "SIGNATURE_INVALID",
             Self::CounterRegression => "COUNTER_REGRESSION",
+            Self::InvalidConfig { .. } => "INVALID_CONFIG",
+            Self::InvalidSession => "INVALID_SESSION",
             Self::InvalidAddress => "INVALID_ADDRESS",
             Self::AddressChecksumMismatch => "ADDRESS_CHECKSUM_MISMATCH",
         }
@@ -290,6 +302,8 @@ mod tests {
             Error::SignatureMalformed,
             Error::SignatureInvalid,
             Error::CounterRegression,
+            Error::InvalidConfig { reason: "x" },
+            Error::InvalidSession,
             Error::InvalidAddress,
             Error::AddressChecksumMismatch,
         ];
@@ -335,6 +349,8 @@ mod tests {
                 | Error::SignatureMalformed
                 | Error::SignatureInvalid
                 | Error::CounterRegression
+                | Error::InvalidConfig { .. }
+                | Error::InvalidSession
                 | Error::InvalidAddress
                 | Error::AddressChecksumMismatch => {}
             }

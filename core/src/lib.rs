@@ -10,6 +10,8 @@
 //!   §7.2, one function per step, on RustCrypto `p256` and `sha2`, with [`client_data`],
 //!   [`relying_party`] and [`signature`] holding the steps both share.
 //! - [`api`]: the JSON bodies of the BaaS HTTP API.
+//! - [`client_config`], [`session`]: the SDK's option validation and session rules (expiry on the
+//!   server's clock, refresh timing).
 //!
 //! What it does not cover: anything of the browser (`navigator.credentials`, storage) or of
 //! HTTP. Those live in the SDK glue and the server, which both call into this crate, so the two
@@ -27,10 +29,12 @@ pub mod attestation_object;
 pub mod authentication;
 pub mod authenticator_data;
 pub mod base64url;
+pub mod client_config;
 pub mod client_data;
 pub mod cose_key;
 pub mod registration;
 pub mod relying_party;
+pub mod session;
 pub mod signature;
 
 pub use address::Address;

@@ -1,0 +1,83 @@
+//! `createBaasClient`: validates the options and builds the client, synchronously.
+
+use baas_core::client_config::ClientConfig;
+use js_sys::Object;
+use wasm_bindgen::prelude::*;
+
+use crate::auth::Auth;
+use crate::error::{Error, ErrorCode};
+use crate::js;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** Options of `createBaasClient`. */
+export interface BaasClientOptions {
+  /** Your project's ID; scopes the session stored in this browser. */
+  projectId: string;
+  /** Your project's publishable key (`sb_publishable_…`), sent with every request. */
+  publishableKey: string;
+  /** The BaaS API server, e.g. `https://api.example.com`. */
+  apiUrl: string;
+  /** Milliseconds each request may take (default 15000). */
+  requestTimeout?: number;
+}
+
+/** A signed-in session. The refresh token is kept by the SDK and never appears here. */
+export interface BaasSession {
+  /** EIP-55 checksummed EVM address, `0x` + 40 hex digits. */
+  readonly address: string;
+  /** Raw JWT: send as `Authorization: Bearer <token>`. */
+  readonly accessToken: string;
+  /** Unix time in seconds, equal to the JWT `exp`. */
+  readonly expiresAt: number;
+  /** How the user signed in. */
+  readonly method: 'passkey' | 'wallet';
+  /** The passkey of a passkey session: synced (`backedUp`) or device-bound. */
+  readonly credential?: {
+    readonly id: string;
+    readonly backupEligible: boolean;
+    readonly backedUp: boolean;
+  };
+}
+
+/** Sign-in methods of `signIn` / `signUp`. */
+export type BaasSignInMethod = 'passkey';
+
+export interface Auth {
+  /** Signs in with `method` (default `'passkey'`): `signInWithPasskey()`. */
+  signIn(method?: BaasSignInMethod): Promise<BaasSession>;
+  /** Signs up with `method` (default `'passkey'`): `signUpWithPasskey()`. */
+  signUp(method?: BaasSignInMethod): Promise<BaasSession>;
+}
+
+/** The authentication client, `baas.auth`. */
+export type BaasAuthClient = Auth;
+
+/** What `createBaasClient` returns. */
+export interface BaasClient {
+  readonly auth: BaasAuthClient;
+}
+"#;
+
+/// Creates the client of a project. Synchronous: validates the options (throwing
+/// `INVALID_CONFIG`) and restores the stored session, with no request.
+///
+/// # Errors
+/// `INVALID_CONFIG` naming the option at fault.
+#[wasm_bindgen(js_name = createBaasClient, unchecked_return_type = "BaasClient")]
+pub fn create_baas_client(
+    #[wasm_bindgen(unchecked_param_type = "BaasClientOptions")] options: JsValue,
+) -> Result<JsValue, Error> {
+    let timeout = js::get(&options, "requestTimeout");
+    let timeout = (!timeout.is_undefined()).then(|| timeout.as_f64().unwrap_or(f64::NAN));
+    let config = ClientConfig::new(
+        js::get_string(&options, "projectId").as_deref(),
+        js::get_string(&options, "publishableKey").as_deref(),
+        js::get_string(&options, "apiUrl").as_deref(),
+        timeout,
+    )
+    .map_err(|e| Error::from_core(ErrorCode::InvalidConfig, e))?;
+    let client = Object::new();
+    js::set(&client, "auth", Auth::new(config));
+    Ok(Object::freeze(&client).into())
+}
