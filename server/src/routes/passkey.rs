@@ -1,0 +1,263 @@
+//! Passkey registration and sign-in (DESIGN §5): options with a fresh challenge, then
+//! verification by `baas-core` of what the authenticator returned.
+
+use axum::Json;
+use axum::extract::State;
+use baas_core::api::{
+    LoginOptionsResponse, LoginRequest, OptionsResponse, RegisterOptionsRequest,
+    RegisterOptionsResponse, RegisterRequest, Session, SignInMethod,
+};
+use baas_core::authentication::{self, RequestOptionsJson, StoredCredential};
+use baas_core::registration::{self, CreationOptionsJson};
+use baas_core::{CoseKey, base64url};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::config::Project;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, CurrentProject};
+use crate::sessions;
+use crate::store::{
+    Ceremony, Credential, IssuedChallenge, NewAccount, NewChallenge, SignInUpdate, StoreError,
+};
+use crate::tokens;
+
+/// Longest `displayName`, in characters.
+const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
+/// `POST /v1/auth/passkey/login/options` body: `{}` (or none).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginOptionsRequest {}
+
+/// `POST /v1/auth/passkey/register/options`: creation options for a new account.
+///
+/// # Errors
+/// [`ApiError::InvalidDisplayName`]; store failures.
+pub async fn register_options(
+    State(state): State<AppState>,
+    CurrentProject(project): CurrentProject,
+    body: Option<ApiJson<RegisterOptionsRequest>>,
+) -> Result<Json<RegisterOptionsResponse>, ApiError> {
+    let display_name = body.and_then(|ApiJson(body)| body.display_name);
+    let user_handle = rand::random::<[u8; 32]>().to_vec();
+    let user_name = match display_name {
+        Some(name) => checked_display_name(&name)?,
+        None => format!("user-{}", &base64url::encode(&user_handle)[..8]),
+    };
+    let (challenge_id, challenge) = issue_challenge(
+        &state,
+        &project,
+        Ceremony::Register,
+        Some(user_handle.clone()),
+    )
+    .await?;
+    Ok(Json(OptionsResponse {
+        challenge_id,
+        public_key: CreationOptionsJson::new(
+            &project.rp,
+            &challenge,
+            &user_handle,
+            &user_name,
+            timeout_ms(&project),
+        ),
+    }))
+}
+
+/// `POST /v1/auth/passkey/register`: verifies the new credential, creates the account and
+/// returns its first session.
+///
+/// # Errors
+/// Challenge errors, every relying-party error of `baas-core`, [`ApiError::CredentialExists`];
+/// store failures.
+pub async fn register(
+    State(state): State<AppState>,
+    CurrentProject(project): CurrentProject,
+    ApiJson(request): ApiJson<RegisterRequest>,
+) -> Result<Json<Session>, ApiError> {
+    let issued =
+        take_challenge(&state, &project, &request.challenge_id, Ceremony::Register).await?;
+    let user_handle = issued
+        .user_handle
+        .ok_or_else(|| ApiError::internal("registration challenge without a user handle"))?;
+    let registration = registration::verify(&project.rp, &issued.challenge, &request.credential)?;
+    let address = registration.address.to_checksummed();
+    let credential = Credential {
+        id: registration.credential_id,
+        address: address.clone(),
+        public_key: registration.public_key_cbor,
+        sign_count: registration.sign_count,
+        backup_eligible: registration.backup_eligible,
+        backed_up: registration.backed_up,
+        transports: registration.transports,
+    };
+    let account = NewAccount {
+        project_id: project.id.clone(),
+        address: address.clone(),
+        user_handle,
+        created_at: state.now(),
+        credential,
+    };
+    match state.store().create_account(&account).await {
+        Err(StoreError::Conflict) => return Err(ApiError::CredentialExists),
+        other => other?,
+    }
+    let session = sessions::start(
+        &state,
+        &project,
+        &address,
+        SignInMethod::Passkey,
+        Some(&account.credential),
+    )
+    .await?;
+    tracing::info!(project = %project.id, %address, "passkey registered");
+    Ok(Json(session))
+}
+
+/// `POST /v1/auth/passkey/login/options`: request options for a discoverable credential.
+///
+/// # Errors
+/// Store failures.
+pub async fn login_options(
+    State(state): State<AppState>,
+    CurrentProject(project): CurrentProject,
+    _body: Option<ApiJson<LoginOptionsRequest>>,
+) -> Result<Json<LoginOptionsResponse>, ApiError> {
+    let (challenge_id, challenge) =
+        issue_challenge(&state, &project, Ceremony::Login, None).await?;
+    Ok(Json(OptionsResponse {
+        challenge_id,
+        public_key: RequestOptionsJson::new(&project.rp, &challenge, timeout_ms(&project)),
+    }))
+}
+
+/// `POST /v1/auth/passkey/login`: verifies the assertion against the stored credential and
+/// returns a session for its account.
+///
+/// # Errors
+/// Challenge errors, [`ApiError::CredentialNotFound`], every relying-party error of
+/// `baas-core` (a counter that another sign-in moved first is `COUNTER_REGRESSION`); store
+/// failures.
+pub async fn login(
+    State(state): State<AppState>,
+    CurrentProject(project): CurrentProject,
+    ApiJson(request): ApiJson<LoginRequest>,
+) -> Result<Json<Session>, ApiError> {
+    let issued = take_challenge(&state, &project, &request.challenge_id, Ceremony::Login).await?;
+    let credential_id = request.credential.credential_id()?;
+    let stored = state
+        .store()
+        .credential(&project.id, &credential_id)
+        .await?
+        .ok_or(ApiError::CredentialNotFound)?;
+    let mut credential = stored.credential;
+    let public_key = CoseKey::from_cbor(&credential.public_key).map_err(ApiError::internal)?;
+    let verified = authentication::verify(
+        &project.rp,
+        &issued.challenge,
+        &request.credential,
+        &StoredCredential {
+            public_key: &public_key,
+            user_handle: &stored.user_handle,
+            sign_count: credential.sign_count,
+            backup_eligible: credential.backup_eligible,
+        },
+    )?;
+    let update = SignInUpdate {
+        project_id: &project.id,
+        credential_id: &credential.id,
+        previous_sign_count: credential.sign_count,
+        sign_count: verified.sign_count,
+        backed_up: verified.backed_up,
+        now: state.now(),
+    };
+    if !state.store().record_sign_in(&update).await? {
+        return Err(baas_core::Error::CounterRegression.into());
+    }
+    credential.sign_count = verified.sign_count;
+    credential.backed_up = verified.backed_up;
+    let session = sessions::start(
+        &state,
+        &project,
+        &credential.address,
+        SignInMethod::Passkey,
+        Some(&credential),
+    )
+    .await?;
+    Ok(Json(session))
+}
+
+/// A trimmed display name of 1 to 64 characters without control characters.
+fn checked_display_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    let chars = name.chars().count();
+    if chars == 0 || chars > MAX_DISPLAY_NAME_CHARS || name.chars().any(char::is_control) {
+        return Err(ApiError::InvalidDisplayName);
+    }
+    Ok(name.to_owned())
+}
+
+/// The WebAuthn `timeout`: the challenge's lifetime, in milliseconds.
+fn timeout_ms(project: &Project) -> u32 {
+    u32::try_from(project.challenge_ttl.saturating_mul(1000)).unwrap_or(u32::MAX)
+}
+
+/// Stores a fresh 32-byte challenge for this project and ceremony; returns its ID and bytes.
+async fn issue_challenge(
+    state: &AppState,
+    project: &Project,
+    ceremony: Ceremony,
+    user_handle: Option<Vec<u8>>,
+) -> Result<(String, Vec<u8>), ApiError> {
+    let challenge = NewChallenge {
+        id: tokens::random_id(),
+        project_id: project.id.clone(),
+        ceremony,
+        challenge: rand::random::<[u8; 32]>().to_vec(),
+        user_handle,
+        expires_at: state.now() + project.challenge_ttl,
+    };
+    state.store().put_challenge(&challenge).await?;
+    Ok((challenge.id, challenge.challenge))
+}
+
+/// Takes (single use) the challenge `id` of this project and ceremony, refusing it when expired.
+async fn take_challenge(
+    state: &AppState,
+    project: &Project,
+    id: &str,
+    ceremony: Ceremony,
+) -> Result<IssuedChallenge, ApiError> {
+    let issued = state
+        .store()
+        .take_challenge(id, &project.id, ceremony)
+        .await?
+        .ok_or(ApiError::ChallengeNotFound)?;
+    if state.now() >= issued.expires_at {
+        return Err(ApiError::ChallengeExpired);
+    }
+    Ok(issued)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names() {
+        assert_eq!(checked_display_name("  Ada  ").unwrap(), "Ada");
+        assert_eq!(
+            checked_display_name(&"é".repeat(64))
+                .unwrap()
+                .chars()
+                .count(),
+            64
+        );
+        for bad in ["", "   ", "a\nb", "\u{7}", &"x".repeat(65)] {
+            assert!(
+                matches!(checked_display_name(bad), Err(ApiError::InvalidDisplayName)),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! The BaaS API through its real router and a real SQLite file, driven by a software
+//! authenticator we did not write (`passkey-authenticator` + `passkey-client`, 1Password).
+
+// All of this crate is test code, helpers included: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+mod ceremonies;
+mod input;
+mod postgres;
+mod process;
+mod refresh;
+mod relying_party;
+mod store;
+mod tokens;
