@@ -230,3 +230,17 @@ async fn signing_keys_rotate_and_stay_published_until_their_tokens_expire() {
     assert!(!jwks.contains(&kid(&old)), "{jwks:?}");
     assert!(jwks.contains(&kid(&new)));
 }
+
+#[tokio::test]
+async fn a_token_issued_in_the_future_is_invalid() {
+    let (server, session) = signed_up().await;
+    let token = session["accessToken"].as_str().unwrap();
+    // This server's clock is now 5 s behind the one that issued the token: more than the leeway.
+    server.clock.advance(-5);
+    user(&server, token)
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, "TOKEN_INVALID");
+    // 1 s behind: within the leeway.
+    server.clock.advance(4);
+    user(&server, token).await.ok();
+}
