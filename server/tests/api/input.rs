@@ -114,11 +114,7 @@ async fn malformed_bodies_are_400() {
             reply.assert_error(StatusCode::BAD_REQUEST, "INVALID_JSON");
         }
     }
-    let reply = server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": "x", "credential": {} }))
-        .send()
-        .await;
+    let reply = server.submit_registration("x", json!({})).await;
     reply.assert_error(StatusCode::BAD_REQUEST, "INVALID_JSON");
     let message = reply.body["error"]["message"].as_str().unwrap();
     assert!(
@@ -177,9 +173,7 @@ async fn unknown_challenge_ids_are_refused() {
         .await;
     for id in ["", "nope", &"x".repeat(10_000)] {
         server
-            .post("/v1/auth/passkey/register")
-            .json(json!({ "challengeId": id, "credential": credential }))
-            .send()
+            .submit_registration(id, &credential)
             .await
             .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_NOT_FOUND");
     }

@@ -6,12 +6,6 @@ use serde_json::{Value, json};
 
 use crate::support::{Device, OTHER_KEY, OTHER_ORIGIN, REFRESH_TTL, Reply, TestServer};
 
-async fn signed_up() -> (TestServer, Value) {
-    let server = TestServer::start().await;
-    let session = server.sign_up(&mut Device::new()).await;
-    (server, session)
-}
-
 async fn refresh(server: &TestServer, session: &Value) -> Reply {
     server
         .post("/v1/auth/refresh")
@@ -30,7 +24,7 @@ async fn user(server: &TestServer, session: &Value) -> Reply {
 
 #[tokio::test]
 async fn refresh_rotates_the_refresh_token() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     server.clock.advance(10);
     let next = refresh(&server, &session).await.ok();
     assert_ne!(next["refreshToken"], session["refreshToken"]);
@@ -74,7 +68,7 @@ async fn reuse_of_a_rotated_token_revokes_the_whole_session() {
 
 #[tokio::test]
 async fn concurrent_refreshes_with_one_token_revoke_the_session() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let (a, b) = tokio::join!(refresh(&server, &session), refresh(&server, &session));
     let mut outcomes = [a.status, b.status];
     outcomes.sort();
@@ -91,7 +85,7 @@ async fn concurrent_refreshes_with_one_token_revoke_the_session() {
 
 #[tokio::test]
 async fn refresh_tokens_expire() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     server.clock.advance(REFRESH_TTL);
     refresh(&server, &session)
         .await
@@ -100,7 +94,7 @@ async fn refresh_tokens_expire() {
 
 #[tokio::test]
 async fn unknown_and_foreign_refresh_tokens_are_invalid() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     for token in ["", "x", &"a".repeat(500)] {
         server
             .post("/v1/auth/refresh")
@@ -121,7 +115,7 @@ async fn unknown_and_foreign_refresh_tokens_are_invalid() {
 
 #[tokio::test]
 async fn logout_with_the_refresh_token_revokes_the_session() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let reply = server
         .post("/v1/auth/logout")
         .json(json!({ "refreshToken": session["refreshToken"] }))
@@ -145,7 +139,7 @@ async fn logout_with_the_refresh_token_revokes_the_session() {
 
 #[tokio::test]
 async fn logout_with_an_expired_access_token_revokes_the_session() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     server
         .clock
         .advance(session["expiresAt"].as_i64().unwrap() - server.state.now() + 5);
@@ -165,7 +159,7 @@ async fn logout_with_an_expired_access_token_revokes_the_session() {
 
 #[tokio::test]
 async fn logout_needs_a_token_and_refuses_a_forged_one() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     server
         .post("/v1/auth/logout")
         .send()

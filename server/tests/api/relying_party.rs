@@ -21,11 +21,7 @@ async fn register(
     edit_options(&mut options);
     let mut credential = device.create(&options).await;
     edit_credential(&mut credential);
-    server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": challenge_id, "credential": credential }))
-        .send()
-        .await
+    server.submit_registration(challenge_id, credential).await
 }
 
 /// Sign-in with options and credential edited on the way.
@@ -39,11 +35,7 @@ async fn sign_in(
     edit_options(&mut options);
     let mut credential = device.get(&options).await;
     edit_credential(&mut credential);
-    server
-        .post("/v1/auth/passkey/login")
-        .json(json!({ "challengeId": challenge_id, "credential": credential }))
-        .send()
-        .await
+    server.submit_sign_in(challenge_id, credential).await
 }
 
 /// A registered device.
@@ -123,16 +115,12 @@ async fn a_failed_attempt_uses_the_challenge_up() {
     let mut credential = device.get(&options).await;
     let good = credential.clone();
     credential["response"]["userHandle"] = json!("AAAA");
-    let send = |credential: Value| {
-        server
-            .post("/v1/auth/passkey/login")
-            .json(json!({ "challengeId": challenge_id, "credential": credential }))
-            .send()
-    };
-    send(credential)
+    server
+        .submit_sign_in(&challenge_id, credential)
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "USER_HANDLE_MISMATCH");
-    send(good)
+    server
+        .submit_sign_in(&challenge_id, good)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_NOT_FOUND");
 }
@@ -183,9 +171,7 @@ async fn a_challenge_of_the_other_ceremony_is_refused() {
     options["challenge"] = login_options["challenge"].clone();
     let credential = Device::new().create(&options).await;
     server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": login_id, "credential": credential }))
-        .send()
+        .submit_registration(login_id, credential)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_NOT_FOUND");
     // A registration challenge answered by a sign-in.
@@ -194,9 +180,7 @@ async fn a_challenge_of_the_other_ceremony_is_refused() {
     options["challenge"] = register_options["challenge"].clone();
     let credential = device.get(&options).await;
     server
-        .post("/v1/auth/passkey/login")
-        .json(json!({ "challengeId": register_id, "credential": credential }))
-        .send()
+        .submit_sign_in(register_id, credential)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_NOT_FOUND");
 }
@@ -213,9 +197,7 @@ async fn a_challenge_of_another_project_is_refused() {
     options["challenge"] = other["publicKey"]["challenge"].clone();
     let credential = device.get(&options).await;
     server
-        .post("/v1/auth/passkey/login")
-        .json(json!({ "challengeId": other["challengeId"], "credential": credential }))
-        .send()
+        .submit_sign_in(&other["challengeId"], credential)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_NOT_FOUND");
 }
@@ -227,9 +209,7 @@ async fn the_signed_challenge_must_be_the_one_issued() {
     let (_, options) = server.register_options().await;
     let credential = Device::new().create(&options).await;
     server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": first_id, "credential": credential }))
-        .send()
+        .submit_registration(first_id, credential)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_MISMATCH");
 
@@ -237,9 +217,7 @@ async fn the_signed_challenge_must_be_the_one_issued() {
     let (_, options) = server.login_options().await;
     let credential = device.get(&options).await;
     server
-        .post("/v1/auth/passkey/login")
-        .json(json!({ "challengeId": first_id, "credential": credential }))
-        .send()
+        .submit_sign_in(first_id, credential)
         .await
         .assert_error(StatusCode::BAD_REQUEST, "CHALLENGE_MISMATCH");
 }
@@ -430,9 +408,7 @@ async fn a_credential_is_registered_once() {
     let (challenge_id, options) = server.register_options().await;
     let credential = device.create(&options).await;
     server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": challenge_id, "credential": credential.clone() }))
-        .send()
+        .submit_registration(challenge_id, credential.clone())
         .await
         .ok();
     // `none` attestation signs nothing, so the same attestation can answer a new challenge.
@@ -442,9 +418,7 @@ async fn a_credential_is_registered_once() {
         d["challenge"] = options["challenge"].clone()
     });
     server
-        .post("/v1/auth/passkey/register")
-        .json(json!({ "challengeId": challenge_id, "credential": again }))
-        .send()
+        .submit_registration(challenge_id, again)
         .await
         .assert_error(StatusCode::CONFLICT, "CREDENTIAL_EXISTS");
 }

@@ -28,6 +28,7 @@ use passkey_types::ctap2::make_credential::{
 use passkey_types::ctap2::{Aaguid, Ctap2Error, StatusCode as CtapStatus};
 use passkey_types::webauthn::PublicKeyCredentialDescriptor;
 use passkey_types::webauthn::{CredentialCreationOptions, CredentialRequestOptions};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use tower::ServiceExt as _;
@@ -189,9 +190,7 @@ impl TestServer {
     pub async fn sign_up(&self, device: &mut Device) -> Value {
         let (challenge_id, options) = self.register_options().await;
         let credential = device.create(&options).await;
-        self.post("/v1/auth/passkey/register")
-            .json(json!({ "challengeId": challenge_id, "credential": credential }))
-            .send()
+        self.submit_registration(challenge_id, credential)
             .await
             .ok()
     }
@@ -200,10 +199,37 @@ impl TestServer {
     pub async fn sign_in(&self, device: &mut Device) -> Reply {
         let (challenge_id, options) = self.login_options().await;
         let credential = device.get(&options).await;
-        self.post("/v1/auth/passkey/login")
-            .json(json!({ "challengeId": challenge_id, "credential": credential }))
+        self.submit_sign_in(challenge_id, credential).await
+    }
+
+    /// `POST /v1/auth/passkey/register` with this challenge ID and credential.
+    pub async fn submit_registration(
+        &self,
+        challenge_id: impl Serialize,
+        credential: impl Serialize,
+    ) -> Reply {
+        let body = json!({ "challengeId": challenge_id, "credential": credential });
+        self.post("/v1/auth/passkey/register")
+            .json(body)
             .send()
             .await
+    }
+
+    /// `POST /v1/auth/passkey/login` with this challenge ID and credential.
+    pub async fn submit_sign_in(
+        &self,
+        challenge_id: impl Serialize,
+        credential: impl Serialize,
+    ) -> Reply {
+        let body = json!({ "challengeId": challenge_id, "credential": credential });
+        self.post("/v1/auth/passkey/login").json(body).send().await
+    }
+
+    /// A server with one signed-up account; returns its session.
+    pub async fn with_session() -> (Self, Value) {
+        let server = Self::start().await;
+        let session = server.sign_up(&mut Device::new()).await;
+        (server, session)
     }
 }
 

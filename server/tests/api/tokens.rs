@@ -12,12 +12,6 @@ use serde_json::{Value, json};
 
 use crate::support::{ACCESS_TTL, Device, OTHER_KEY, OTHER_ORIGIN, PROJECT, Reply, TestServer};
 
-async fn signed_up() -> (TestServer, Value) {
-    let server = TestServer::start().await;
-    let session = server.sign_up(&mut Device::new()).await;
-    (server, session)
-}
-
 async fn user(server: &TestServer, token: &str) -> Reply {
     server.get("/v1/auth/user").bearer(token).send().await
 }
@@ -36,7 +30,7 @@ fn encode_part(value: &Value) -> String {
 
 #[tokio::test]
 async fn claims_are_those_of_the_contract_and_verify_with_the_jwks() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     let jwks: JwkSet =
         serde_json::from_value(server.get("/.well-known/jwks.json").send().await.ok()).unwrap();
@@ -73,7 +67,7 @@ async fn claims_are_those_of_the_contract_and_verify_with_the_jwks() {
 
 #[tokio::test]
 async fn a_tampered_token_is_invalid() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     let [header, mut payload] = <[Value; 2]>::try_from(parts(token)).unwrap();
     payload["sub"] = json!("0x0000000000000000000000000000000000000001");
@@ -93,7 +87,7 @@ async fn a_tampered_token_is_invalid() {
 
 #[tokio::test]
 async fn a_token_signed_by_another_key_is_invalid() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     let kid = jsonwebtoken::decode_header(token).unwrap().kid;
     let [_, payload] = <[Value; 2]>::try_from(parts(token)).unwrap();
@@ -115,7 +109,7 @@ async fn a_token_signed_by_another_key_is_invalid() {
 
 #[tokio::test]
 async fn alg_none_and_hmac_are_refused() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     let [mut header, payload] = <[Value; 2]>::try_from(parts(token)).unwrap();
     header["alg"] = json!("none");
@@ -142,7 +136,7 @@ async fn alg_none_and_hmac_are_refused() {
 
 #[tokio::test]
 async fn a_token_expires_at_exp_with_one_second_of_leeway() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     let expires_at = session["expiresAt"].as_i64().unwrap();
     server.clock.advance(expires_at - server.state.now());
@@ -155,7 +149,7 @@ async fn a_token_expires_at_exp_with_one_second_of_leeway() {
 
 #[tokio::test]
 async fn a_token_of_another_project_is_invalid() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let reply = crate::support::Call::new(&server, axum::http::Method::GET, "/v1/auth/user")
         .key(OTHER_KEY)
         .header("origin", OTHER_ORIGIN)
@@ -167,7 +161,7 @@ async fn a_token_of_another_project_is_invalid() {
 
 #[tokio::test]
 async fn the_user_endpoint_needs_a_bearer_token() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let reply = server.get("/v1/auth/user").send().await;
     reply.assert_error(StatusCode::UNAUTHORIZED, "TOKEN_MISSING");
     assert_eq!(reply.headers["www-authenticate"], "Bearer");
@@ -233,7 +227,7 @@ async fn signing_keys_rotate_and_stay_published_until_their_tokens_expire() {
 
 #[tokio::test]
 async fn a_token_issued_in_the_future_is_invalid() {
-    let (server, session) = signed_up().await;
+    let (server, session) = TestServer::with_session().await;
     let token = session["accessToken"].as_str().unwrap();
     // This server's clock is now 5 s behind the one that issued the token: more than the leeway.
     server.clock.advance(-5);
