@@ -40,6 +40,9 @@ export interface BaasSession {
   };
 }
 
+/** What `onAuthStateChange` listeners are told happened. */
+export type BaasAuthEvent = 'INITIAL_SESSION' | 'SIGNED_IN' | 'SIGNED_OUT' | 'TOKEN_REFRESHED';
+
 /** Sign-in methods of `signIn` / `signUp`. */
 export type BaasSignInMethod = 'passkey';
 

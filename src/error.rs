@@ -21,6 +21,8 @@ pub enum ErrorCode {
     NonceFetchFailed,
     /// The server rejected or could not verify the credential or signature.
     VerifyFailed,
+    /// A token refresh failed; when the server refused it, the session is cleared.
+    RefreshFailed,
     /// The server does not know the passkey that signed.
     PasskeyNotFound,
     /// The authenticator already holds a passkey this browser created for the project.
@@ -42,6 +44,7 @@ impl ErrorCode {
             Self::WalletConnectRejected => "WALLET_CONNECT_REJECTED",
             Self::NonceFetchFailed => "NONCE_FETCH_FAILED",
             Self::VerifyFailed => "VERIFY_FAILED",
+            Self::RefreshFailed => "REFRESH_FAILED",
             Self::PasskeyNotFound => "PASSKEY_NOT_FOUND",
             Self::PasskeyAlreadyRegistered => "PASSKEY_ALREADY_REGISTERED",
             Self::PasskeyUnsupported => "PASSKEY_UNSUPPORTED",
@@ -62,6 +65,9 @@ impl ErrorCode {
             }
             Self::VerifyFailed => {
                 "The server could not verify your passkey. Try again; if it keeps failing, contact the site's support."
+            }
+            Self::RefreshFailed => {
+                "Your session could not be renewed. If you are offline, try again once connected; otherwise sign in again."
             }
             Self::PasskeyNotFound => {
                 "There is no account for this passkey on this site. Sign up first, or choose another passkey."

@@ -23,6 +23,8 @@ pub(crate) enum HttpError {
     Network(JsValue),
     /// A non-2xx answer.
     Status {
+        /// The HTTP status.
+        status: u16,
         /// The server's error code, when the body had one.
         code: Option<String>,
         /// `{status, code, message}`, for the SDK error's `cause`.
@@ -36,6 +38,12 @@ impl HttpError {
         match self {
             Self::Network(cause) | Self::Status { cause, .. } => cause,
         }
+    }
+
+    /// A 4xx answer other than 408 and 429: the server refuses, and retrying will not help.
+    pub(crate) fn is_refusal(&self) -> bool {
+        matches!(self, Self::Status { status, .. }
+            if (400..500).contains(status) && *status != 408 && *status != 429)
     }
 
     /// The server's error code, if it answered with one.
@@ -107,6 +115,7 @@ pub(crate) async fn post(
         js::set(&cause, "message", message);
     }
     Err(HttpError::Status {
+        status,
         code,
         cause: cause.into(),
     })

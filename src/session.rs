@@ -2,7 +2,7 @@
 //! frozen `BaasSession` object apps receive (which never holds the refresh token).
 
 use baas_core::api::{Session, SessionCredential, SignInMethod};
-use baas_core::session::SessionRecord;
+use baas_core::session::{SessionEvent, SessionRecord};
 use baas_core::{Error, Result, base64url};
 use js_sys::{JSON, Object};
 use wasm_bindgen::JsValue;
@@ -22,27 +22,65 @@ pub(crate) fn from_server(json: &JsValue, now_ms: f64) -> Result<SessionRecord> 
     SessionRecord::received(session, issued_at, now_ms)
 }
 
-/// The JSON text stored for a record.
-pub(crate) fn to_storage(record: &SessionRecord) -> String {
+/// A stored state: a session and the event that produced it, or a sign-out, with the sequence
+/// number ordering it among the writes of every tab.
+pub(crate) enum Stored {
+    /// A session.
+    Session(SessionRecord, SessionEvent),
+    /// Signed out (written as a tombstone, so its order is known).
+    SignedOut(u64),
+}
+
+impl Stored {
+    /// The sequence number of the write.
+    pub(crate) fn seq(&self) -> u64 {
+        match self {
+            Self::Session(record, _) => record.seq,
+            Self::SignedOut(seq) => *seq,
+        }
+    }
+}
+
+/// The JSON text stored for a session (`Some`) or a sign-out with sequence number `seq`.
+pub(crate) fn to_storage(state: Option<(&SessionRecord, SessionEvent)>, seq: u64) -> String {
     let object = Object::new();
     js::set(&object, "v", VERSION);
-    write_session(&object, record);
-    js::set(&object, "refreshToken", record.refresh_token.as_str());
-    js::set(&object, "issuedAt", record.issued_at as f64);
-    js::set(&object, "clockOffset", record.clock_offset_s as f64);
+    js::set(&object, "seq", seq as f64);
+    match state {
+        Some((record, event)) => {
+            write_session(&object, record);
+            js::set(&object, "refreshToken", record.refresh_token.as_str());
+            js::set(
+                &object,
+                "publicKey",
+                record.credential.as_ref().map(|c| c.public_key.as_str()),
+            );
+            js::set(&object, "issuedAt", record.issued_at as f64);
+            js::set(&object, "clockOffset", record.clock_offset_s as f64);
+            js::set(&object, "event", event.as_str());
+        }
+        None => js::set(&object, "signedOut", true),
+    }
     JSON::stringify(&object)
         .ok()
         .and_then(|text| text.as_string())
         .unwrap_or_default()
 }
 
-/// The record stored as `text`; `None` for anything corrupted, of another version or invalid.
-pub(crate) fn from_storage(text: &str) -> Option<SessionRecord> {
+/// The state stored as `text`; `None` for anything corrupted, of another version or invalid.
+pub(crate) fn from_storage(text: &str) -> Option<Stored> {
     let json = JSON::parse(text).ok()?;
     if js::get_f64(&json, "v") != Some(VERSION) {
         return None;
     }
-    let session = read_session(&json).ok()?;
+    let seq = u64::try_from(integer(&json, "seq").ok()?).ok()?;
+    if js::get_bool(&json, "signedOut") == Some(true) {
+        return Some(Stored::SignedOut(seq));
+    }
+    let mut session = read_session(&json).ok()?;
+    if let Some(credential) = &mut session.credential {
+        credential.public_key = js::get_string(&json, "publicKey").unwrap_or_default();
+    }
     let record = SessionRecord {
         issued_at: integer(&json, "issuedAt").ok()?,
         clock_offset_s: integer(&json, "clockOffset").ok()?,
@@ -52,9 +90,14 @@ pub(crate) fn from_storage(text: &str) -> Option<SessionRecord> {
         refresh_token: session.refresh_token,
         method: session.method,
         credential: session.credential,
+        seq,
     };
     record.validate().ok()?;
-    Some(record)
+    let event = js::get_string(&json, "event")
+        .as_deref()
+        .and_then(SessionEvent::from_stored)
+        .unwrap_or(SessionEvent::SignedIn);
+    Some(Stored::Session(record, event))
 }
 
 /// The frozen `BaasSession` apps see.

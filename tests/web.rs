@@ -77,6 +77,7 @@ fn store_session(project: &str, expires_in: i64, offset: i64) {
     ]);
     let record = object(&[
         ("v", 1.into()),
+        ("seq", 1.into()),
         ("address", ADDRESS.into()),
         ("accessToken", "eyJhbGciOiJFUzI1NiJ9.e30.sig".into()),
         ("expiresAt", ((now + expires_in) as f64).into()),
@@ -286,4 +287,157 @@ async fn sign_out_forgets_the_session_even_offline() {
         None
     );
     assert!(call(&self::auth("signout"), "getSession", &[]).is_null());
+}
+
+/// Subscribes a recorder; returns `(unsubscribe, events)` where `events` lists
+/// `[event, address | null]` pairs as they arrive.
+fn record_events(auth: &JsValue) -> (JsValue, Array) {
+    let events = Array::new();
+    let sink = events.clone();
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue, JsValue)>::new(
+        move |session: JsValue, event: JsValue| {
+            let address = if session.is_null() {
+                JsValue::NULL
+            } else {
+                field(&session, "address")
+            };
+            sink.push(&Array::of2(&event, &address));
+        },
+    )
+    .into_js_value();
+    (call(auth, "onAuthStateChange", &[callback]), events)
+}
+
+fn event_log(events: &Array) -> Vec<String> {
+    events
+        .iter()
+        .map(|pair| {
+            let pair = Array::from(&pair);
+            let address = pair.get(1).as_string().unwrap_or_else(|| "null".into());
+            format!("{} {address}", pair.get(0).as_string().unwrap())
+        })
+        .collect()
+}
+
+async fn next_tick() {
+    let _ = settle(Promise::resolve(&JsValue::UNDEFINED).into()).await;
+}
+
+#[wasm_bindgen_test]
+async fn listeners_get_the_initial_session_then_each_change() {
+    store_session("events", 3_600, 0);
+    let auth = auth("events");
+    let (off, events) = record_events(&auth);
+    assert_eq!(
+        events.length(),
+        0,
+        "delivered in a microtask, after subscribing"
+    );
+    next_tick().await;
+    assert_eq!(event_log(&events), [format!("INITIAL_SESSION {ADDRESS}")]);
+    settle(call(&auth, "signOut", &[])).await.unwrap();
+    assert_eq!(
+        event_log(&events)[1..],
+        ["SIGNED_OUT null".to_string()],
+        "SIGNED_OUT once the state is committed"
+    );
+    let off: Function = off.dyn_into().unwrap();
+    off.call0(&JsValue::NULL).unwrap();
+    off.call0(&JsValue::NULL).unwrap(); // twice is harmless
+    store_session("events", 3_600, 0);
+    dispatch_storage("events", Some(&stored_text("events", 3_600, 9)));
+    assert_eq!(events.length(), 2, "nothing after unsubscribing");
+}
+
+#[wasm_bindgen_test]
+async fn a_throwing_listener_does_not_stop_the_others_and_listeners_may_sign_out() {
+    store_session("reentrant", 3_600, 0);
+    let auth = auth("reentrant");
+    let thrower =
+        wasm_bindgen::closure::Closure::<dyn FnMut(JsValue, JsValue) -> Result<(), JsValue>>::new(
+            |_: JsValue, _: JsValue| Err(js_sys::Error::new("listener bug").into()),
+        )
+        .into_js_value();
+    // Silence the page's report of the exception (it would fail the test harness otherwise).
+    let handler = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|event: JsValue| {
+        let _ = call(&event, "preventDefault", &[]);
+    })
+    .into_js_value();
+    call(
+        &js_sys::global(),
+        "addEventListener",
+        &["error".into(), handler.clone()],
+    );
+    call(&auth, "onAuthStateChange", &[thrower]);
+    let auth_in_callback = auth.clone();
+    let signing_out = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue, JsValue)>::new(
+        move |session: JsValue, _: JsValue| {
+            if !session.is_null() {
+                call(&auth_in_callback, "signOut", &[]);
+            }
+        },
+    )
+    .into_js_value();
+    call(&auth, "onAuthStateChange", &[signing_out]);
+    let (_, events) = record_events(&auth);
+    next_tick().await;
+    next_tick().await;
+    call(
+        &js_sys::global(),
+        "removeEventListener",
+        &["error".into(), handler],
+    );
+    let log = event_log(&events);
+    assert_eq!(
+        log,
+        ["INITIAL_SESSION null".to_string()],
+        "the second listener signed out from its callback; the recorder, subscribed before its \
+         INITIAL_SESSION arrived, hears the state as it is then, and nothing before it"
+    );
+    assert!(call(&auth, "getSession", &[]).is_null());
+}
+
+/// The stored text of a session for `project` with sequence number `seq`.
+fn stored_text(project: &str, expires_in: i64, seq: u32) -> String {
+    store_session(project, expires_in, 0);
+    let key = format!("baas:{project}:session");
+    let text = local_storage().get_item(&key).unwrap().unwrap();
+    let json = JSON::parse(&text).unwrap();
+    Reflect::set(&json, &"seq".into(), &seq.into()).unwrap();
+    Reflect::set(&json, &"event".into(), &"SIGNED_IN".into()).unwrap();
+    JSON::stringify(&json).unwrap().as_string().unwrap()
+}
+
+/// Dispatches the `storage` event another tab's write of `value` to `project`'s session causes.
+fn dispatch_storage(project: &str, value: Option<&str>) {
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(&format!("baas:{project}:session")));
+    init.set_new_value(value);
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    call(&js_sys::global(), "dispatchEvent", &[event.into()]);
+}
+
+#[wasm_bindgen_test]
+async fn changes_from_other_tabs_are_adopted_only_when_newer() {
+    let newer = stored_text("tabs", 3_600, 5);
+    local_storage().remove_item("baas:tabs:session").unwrap();
+    let auth = auth("tabs");
+    let (_, events) = record_events(&auth);
+    next_tick().await;
+    dispatch_storage("tabs", Some(&newer));
+    assert!(!call(&auth, "getSession", &[]).is_null());
+    dispatch_storage("tabs", Some(&stored_text("tabs", 3_600, 4)));
+    dispatch_storage("other-project", None);
+    dispatch_storage("tabs", Some("{corrupted"));
+    dispatch_storage("tabs", None);
+    assert!(call(&auth, "getSession", &[]).is_null());
+    assert_eq!(
+        event_log(&events),
+        [
+            "INITIAL_SESSION null".to_string(),
+            format!("SIGNED_IN {ADDRESS}"),
+            "SIGNED_OUT null".to_string(),
+        ],
+        "the older write, another project's and corrupted data change nothing"
+    );
 }

@@ -11,6 +11,80 @@ use crate::{Address, Error, Result};
 /// Longest time before expiry at which a refresh starts, in seconds.
 const MAX_REFRESH_MARGIN_S: i64 = 60;
 
+/// First retry delay after a refresh that could not reach the server, in milliseconds.
+const FIRST_RETRY_MS: f64 = 1_000.0;
+/// Longest retry delay, in milliseconds.
+const MAX_RETRY_MS: f64 = 60_000.0;
+
+/// What happened to the session, as `onAuthStateChange` listeners are told.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEvent {
+    /// The state when the listener subscribed.
+    InitialSession,
+    /// A new session: a sign-in or sign-up, here or in another tab.
+    SignedIn,
+    /// The session ended: sign-out anywhere, or a refresh the server refused.
+    SignedOut,
+    /// The same session with a new access token.
+    TokenRefreshed,
+}
+
+impl SessionEvent {
+    /// The event name listeners receive.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InitialSession => "INITIAL_SESSION",
+            Self::SignedIn => "SIGNED_IN",
+            Self::SignedOut => "SIGNED_OUT",
+            Self::TokenRefreshed => "TOKEN_REFRESHED",
+        }
+    }
+
+    /// The event named `name`, for the events a stored session can carry.
+    pub fn from_stored(name: &str) -> Option<Self> {
+        match name {
+            "SIGNED_IN" => Some(Self::SignedIn),
+            "TOKEN_REFRESHED" => Some(Self::TokenRefreshed),
+            _ => None,
+        }
+    }
+}
+
+/// What a tab holding `mine` does when its refresh is due, given the latest session every tab
+/// agrees on (read under the cross-tab lock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshPlan {
+    /// Another tab already refreshed, or signed in anew: take its session, spend nothing.
+    Adopt,
+    /// Another tab signed out: the session is over.
+    SignedOutElsewhere,
+    /// This tab holds the latest refresh token: spend it.
+    Spend,
+}
+
+/// Decides a refresh. `latest` is the newest shared state: `Some(Some(record))` a session,
+/// `Some(None)` signed out (a tombstone with its sequence number), `None` unknown.
+///
+/// Only the holder of the newest session spends its refresh token: spending an older, already
+/// rotated one would be taken by the server as token theft and revoke the whole session.
+pub fn plan_refresh(
+    mine: &SessionRecord,
+    latest: Option<(u64, Option<&SessionRecord>)>,
+) -> RefreshPlan {
+    match latest {
+        Some((seq, _)) if seq <= mine.seq => RefreshPlan::Spend,
+        Some((_, Some(_))) => RefreshPlan::Adopt,
+        Some((_, None)) => RefreshPlan::SignedOutElsewhere,
+        None => RefreshPlan::Spend,
+    }
+}
+
+/// Delay before retry number `attempt` (0-based) of a refresh that could not reach the server:
+/// exponential from 1 s, at most a minute.
+pub fn retry_delay_ms(attempt: u32) -> f64 {
+    (FIRST_RETRY_MS * 2f64.powi(attempt.min(16) as i32)).min(MAX_RETRY_MS)
+}
+
 /// A session as the SDK keeps it (in memory and in storage).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
@@ -30,6 +104,9 @@ pub struct SessionRecord {
     pub credential: Option<SessionCredential>,
     /// Server time minus local time, in seconds, measured at receipt.
     pub clock_offset_s: i64,
+    /// Order of this session among the writes every tab of the project shares: a tab adopts a
+    /// stored session only if it is newer than its own.
+    pub seq: u64,
 }
 
 impl SessionRecord {
@@ -49,6 +126,7 @@ impl SessionRecord {
             refresh_token: session.refresh_token,
             method: session.method,
             credential: session.credential,
+            seq: 0,
         };
         record.validate()?;
         Ok(record)
@@ -147,6 +225,53 @@ mod tests {
         let short = SessionRecord::received(session(20), 0, 0.0).unwrap();
         assert_eq!(short.refresh_margin_s(), 5);
         assert_eq!(short.refresh_due_ms(), 15_000.0);
+    }
+
+    #[test]
+    fn only_the_newest_session_spends_its_refresh_token() {
+        let mut mine = SessionRecord::received(session(3_600), 0, 0.0).unwrap();
+        mine.seq = 5;
+        let mut newer = mine.clone();
+        newer.seq = 6;
+        assert_eq!(
+            plan_refresh(&mine, None),
+            RefreshPlan::Spend,
+            "no shared state"
+        );
+        assert_eq!(
+            plan_refresh(&mine, Some((5, Some(&mine)))),
+            RefreshPlan::Spend
+        );
+        assert_eq!(
+            plan_refresh(&mine, Some((4, Some(&mine)))),
+            RefreshPlan::Spend
+        );
+        assert_eq!(
+            plan_refresh(&mine, Some((6, Some(&newer)))),
+            RefreshPlan::Adopt
+        );
+        assert_eq!(
+            plan_refresh(&mine, Some((6, None))),
+            RefreshPlan::SignedOutElsewhere
+        );
+        assert_eq!(plan_refresh(&mine, Some((5, None))), RefreshPlan::Spend);
+    }
+
+    #[test]
+    fn retries_back_off_to_a_minute() {
+        let delays: Vec<f64> = (0..9).map(retry_delay_ms).collect();
+        assert_eq!(delays[..4], [1_000.0, 2_000.0, 4_000.0, 8_000.0]);
+        assert_eq!(delays[6], 60_000.0);
+        assert_eq!(retry_delay_ms(u32::MAX), 60_000.0);
+    }
+
+    #[test]
+    fn event_names() {
+        for event in [SessionEvent::SignedIn, SessionEvent::TokenRefreshed] {
+            assert_eq!(SessionEvent::from_stored(event.as_str()), Some(event));
+        }
+        assert_eq!(SessionEvent::from_stored("SIGNED_OUT"), None);
+        assert_eq!(SessionEvent::InitialSession.as_str(), "INITIAL_SESSION");
     }
 
     #[test]
