@@ -9,10 +9,11 @@ use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use crate::ceremony::{self, Kind};
 use crate::error::{Error, ErrorCode};
 use crate::listeners;
-use crate::state::{CeremonyKind, ClientState};
-use crate::{http, js, passkey};
+use crate::state::ClientState;
+use crate::{http, js};
 
 #[wasm_bindgen]
 extern "C" {
@@ -34,9 +35,9 @@ impl Auth {
         }
     }
 
-    fn with_method(&self, method: Option<String>, kind: CeremonyKind) -> Promise {
+    fn with_method(&self, method: Option<String>, kind: Kind) -> Promise {
         match method.as_deref() {
-            None | Some("passkey") => passkey::run(&self.state, kind),
+            None | Some("passkey") => ceremony::run(&self.state, kind),
             Some(_) => Promise::reject(&JsValue::from(Error::from_core(
                 ErrorCode::InvalidConfig,
                 baas_core::Error::InvalidConfig {
@@ -61,26 +62,42 @@ impl Auth {
     /// valid session, returns it at once: no prompt, no request.
     #[wasm_bindgen(js_name = signUpWithPasskey, unchecked_return_type = "Promise<BaasSession>")]
     pub fn sign_up_with_passkey(&self) -> Promise {
-        passkey::run(&self.state, CeremonyKind::SignUp)
+        ceremony::run(&self.state, Kind::Create)
     }
 
     /// Signs in with an existing passkey (one "use passkey" prompt). With a valid session,
-    /// returns it at once: no prompt, no request.
+    /// returns it at once: no prompt, no request. `{ mediation: 'conditional' }` offers the
+    /// passkeys in the autofill of an `<input autocomplete="username webauthn">` instead, and
+    /// waits until the user picks one; a later explicit sign-in or sign-up aborts it, and it then
+    /// settles like that call.
     #[wasm_bindgen(js_name = signInWithPasskey, unchecked_return_type = "Promise<BaasSession>")]
-    pub fn sign_in_with_passkey(&self) -> Promise {
-        passkey::run(&self.state, CeremonyKind::SignIn)
+    pub fn sign_in_with_passkey(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "BaasSignInOptions")] options: Option<Object>,
+    ) -> Promise {
+        let mediation = options.and_then(|o| js::get_string(&o, "mediation"));
+        match mediation.as_deref() {
+            None | Some("optional" | "required") => ceremony::run(&self.state, Kind::Get),
+            Some("conditional") => ceremony::run(&self.state, Kind::Autofill),
+            Some(_) => Promise::reject(&JsValue::from(Error::from_core(
+                ErrorCode::InvalidConfig,
+                baas_core::Error::InvalidConfig {
+                    reason: "`mediation` must be 'conditional', 'optional' or 'required'",
+                },
+            ))),
+        }
     }
 
     /// `signIn('passkey')`: the default sign-in method.
     #[wasm_bindgen(js_name = signIn, skip_typescript)]
     pub fn sign_in(&self, method: Option<String>) -> Promise {
-        self.with_method(method, CeremonyKind::SignIn)
+        self.with_method(method, Kind::Get)
     }
 
     /// `signUp('passkey')`: the default sign-up method.
     #[wasm_bindgen(js_name = signUp, skip_typescript)]
     pub fn sign_up(&self, method: Option<String>) -> Promise {
-        self.with_method(method, CeremonyKind::SignUp)
+        self.with_method(method, Kind::Create)
     }
 
     /// Signs out in every tab of the project, then revokes the session on the server (best
@@ -88,7 +105,7 @@ impl Auth {
     /// used for the project.
     #[wasm_bindgen(js_name = signOut, unchecked_return_type = "Promise<void>")]
     pub fn sign_out(&self) -> Promise {
-        passkey::abort(&self.state);
+        ceremony::abort(&self.state);
         let record = self.state.record();
         if record.is_some() {
             self.state.apply(None, SessionEvent::SignedOut);
@@ -103,7 +120,15 @@ impl Auth {
                 js::set(&body, "refreshToken", record.refresh_token.as_str());
                 let bearer = Some(record.access_token.as_str());
                 // Revocation is best effort; the local session is gone either way.
-                let _ = http::post(&state.config, "/v1/auth/logout", &body, bearer).await;
+                if http::post(&state.config, "/v1/auth/logout", &body, bearer)
+                    .await
+                    .is_err()
+                {
+                    web_sys::console::warn_1(&JsValue::from_str(
+                        "baas: signed out in this browser, but the server could not be reached to \
+                         revoke the session; its refresh token expires on its own.",
+                    ));
+                }
             }
             Ok(JsValue::UNDEFINED)
         })

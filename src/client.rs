@@ -43,6 +43,22 @@ export interface BaasSession {
 /** What `onAuthStateChange` listeners are told happened. */
 export type BaasAuthEvent = 'INITIAL_SESSION' | 'SIGNED_IN' | 'SIGNED_OUT' | 'TOKEN_REFRESHED';
 
+/** Options of `signInWithPasskey`. */
+export interface BaasSignInOptions {
+  /** `'conditional'`: offer passkeys in the autofill of `<input autocomplete="username webauthn">`. */
+  mediation?: 'conditional' | 'optional' | 'required';
+}
+
+/** What `getPasskeyCapabilities()` reports. */
+export interface PasskeyCapabilities {
+  /** WebAuthn present, a secure context, allowed by the permissions policy: as `isPasskeySupported()`. */
+  passkeys: boolean;
+  /** A user-verifying authenticator built into this device (Touch ID, Windows Hello, Android). */
+  platformAuthenticator: boolean;
+  /** Passkeys in autofill: `signInWithPasskey({ mediation: 'conditional' })`. */
+  conditionalMediation: boolean;
+}
+
 /** Sign-in methods of `signIn` / `signUp`. */
 export type BaasSignInMethod = 'passkey';
 

@@ -1,6 +1,8 @@
 //! The SDK's errors: a stable [`ErrorCode`] (DESIGN §2) and the underlying cause, turned into a
 //! JavaScript `BaasError` (or subclass) in one place, [`From<Error> for JsValue`].
 
+use std::borrow::Cow;
+
 use wasm_bindgen::prelude::*;
 
 use crate::js;
@@ -95,7 +97,7 @@ impl ErrorCode {
 pub struct Error {
     code: ErrorCode,
     cause: JsValue,
-    detail: Option<&'static str>,
+    detail: Option<Cow<'static, str>>,
 }
 
 impl Error {
@@ -117,12 +119,26 @@ impl Error {
     /// [`baas_core::Error::InvalidConfig`] reason is the detail.
     pub(crate) fn from_core(code: ErrorCode, error: baas_core::Error) -> Self {
         let detail = match error {
-            baas_core::Error::InvalidConfig { reason } => Some(reason),
+            baas_core::Error::InvalidConfig { reason } => Some(Cow::Borrowed(reason)),
             _ => None,
         };
         Self {
             detail,
             ..Self::new(code, error.code())
+        }
+    }
+
+    /// Whether the cause is a `TimeoutError` (the prompt's deadline passed).
+    pub(crate) fn is_timeout(&self) -> bool {
+        js::get_string(&self.cause, "name").as_deref() == Some("TimeoutError")
+    }
+
+    /// `PASSKEY_DOMAIN_MISMATCH` naming the page's origin and the RP ID it was refused.
+    pub(crate) fn domain_mismatch(exception: JsValue, origin: &str, rp_id: &str) -> Self {
+        let detail = ["(page origin ", origin, ", RP ID ", rp_id, ")"].concat();
+        Self {
+            detail: Some(Cow::Owned(detail)),
+            ..Self::new(ErrorCode::PasskeyDomainMismatch, exception)
         }
     }
 
@@ -144,7 +160,7 @@ impl Error {
 impl From<Error> for JsValue {
     fn from(error: Error) -> Self {
         let base = error.code.message();
-        match error.detail {
+        match &error.detail {
             Some(detail) => {
                 let message = [base, " ", detail, "."].concat();
                 baas_error(error.code.as_str(), &message, error.cause)

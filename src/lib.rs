@@ -18,6 +18,8 @@ mod address;
 #[cfg(target_arch = "wasm32")]
 mod auth;
 #[cfg(target_arch = "wasm32")]
+mod ceremony;
+#[cfg(target_arch = "wasm32")]
 mod client;
 #[cfg(target_arch = "wasm32")]
 mod cross_tab;
@@ -32,6 +34,8 @@ mod listeners;
 #[cfg(target_arch = "wasm32")]
 mod passkey;
 #[cfg(target_arch = "wasm32")]
+mod prefetch;
+#[cfg(target_arch = "wasm32")]
 mod refresh;
 #[cfg(target_arch = "wasm32")]
 mod session;
@@ -39,6 +43,8 @@ mod session;
 mod state;
 #[cfg(target_arch = "wasm32")]
 mod storage;
+#[cfg(target_arch = "wasm32")]
+mod support;
 #[cfg(target_arch = "wasm32")]
 mod webauthn;
 #[cfg(target_arch = "wasm32")]
@@ -52,3 +58,5 @@ pub use auth::Auth;
 pub use client::create_baas_client;
 #[cfg(target_arch = "wasm32")]
 pub use error::{Error, ErrorCode};
+#[cfg(target_arch = "wasm32")]
+pub use support::{get_passkey_capabilities, is_passkey_supported};

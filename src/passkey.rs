@@ -1,130 +1,33 @@
-//! The passkey ceremonies: sign-up (`navigator.credentials.create`) and sign-in (`get`), each
-//! checked against the passkey itself rather than trusting the server's address.
+//! The passkey ceremonies: sign-up (`navigator.credentials.create`) and sign-in (`get`, modal or
+//! autofill), each checked against the passkey itself rather than trusting the server.
 
 use std::rc::Rc;
 
 use baas_core::session::{SessionEvent, SessionRecord};
-use baas_core::{Address, AttestationObject, CoseKey, base64url, signature};
-use js_sys::{Array, Date, JSON, Object, Promise};
+use baas_core::{
+    Address, AttestationObject, AuthenticatorData, CoseKey, Flags, base64url, signature,
+};
+use js_sys::{Array, Date, JSON, Object};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
-use web_sys::{AbortController, AbortSignal};
 
+use crate::ceremony::{self, is_current, prompt_signal};
 use crate::error::{Error, ErrorCode};
-use crate::state::{Ceremony, CeremonyKind, ClientState, clear_timeout, set_timeout};
-use crate::{http, js, refresh, session, webauthn, webcrypto};
+use crate::prefetch::{self, Options};
+use crate::session;
+use crate::state::ClientState;
+use crate::support::{self, Feature};
+use crate::{http, js, webauthn, webcrypto};
 
 /// Storage name of the credential IDs this browser profile created or signed in with for the
 /// project (kept across sign-outs: they power sign-up-twice detection).
 const CREDENTIALS: &str = "credentials";
-/// Ceremony deadline when the server's options give none, in milliseconds.
+/// Prompt deadline when the server's options give none, in milliseconds.
 const DEFAULT_CEREMONY_TIMEOUT_MS: f64 = 300_000.0;
-/// Grace after the options' timeout before the SDK aborts a ceremony the browser left pending.
-const CEREMONY_GRACE_MS: f64 = 2_000.0;
 
-/// Runs a ceremony, or short-circuits: a valid session is returned at once; an expired one with a
-/// refresh token is refreshed instead of prompting; concurrent calls of the same ceremony share
-/// one prompt; a different ceremony aborts the pending prompt.
-pub(crate) fn run(state: &Rc<ClientState>, kind: CeremonyKind) -> Promise {
-    if let Some(session) = state.session() {
-        return Promise::resolve(&session);
-    }
-    if state.record().is_some() {
-        return refresh::refresh(state);
-    }
-    let mut inner = state.inner.borrow_mut();
-    if let Some(pending) = &inner.ceremony {
-        if pending.kind == kind {
-            return pending.promise.clone();
-        }
-        // Only one WebAuthn request can be pending: the newest call wins.
-        if let Some((controller, _)) = &pending.abort {
-            controller.abort();
-        }
-    }
-    inner.generation = inner.generation.wrapping_add(1);
-    let generation = inner.generation;
-    let this = Rc::clone(state);
-    let promise = future_to_promise(async move {
-        let result = match kind {
-            CeremonyKind::SignUp => sign_up(&this, generation).await,
-            CeremonyKind::SignIn => sign_in(&this, generation).await,
-        };
-        finish(&this, generation);
-        result.map_err(JsValue::from)
-    });
-    inner.ceremony = Some(Ceremony {
-        kind,
-        generation,
-        promise: promise.clone(),
-        abort: None,
-    });
-    promise
-}
-
-/// Aborts the ceremony in flight, if any (sign-out).
-pub(crate) fn abort(state: &ClientState) {
-    let mut inner = state.inner.borrow_mut();
-    inner.generation = inner.generation.wrapping_add(1);
-    if let Some(Ceremony {
-        abort: Some((controller, timer)),
-        ..
-    }) = inner.ceremony.take()
-    {
-        clear_timeout(&timer);
-        controller.abort();
-    }
-}
-
-/// Ends the ceremony `generation`, unless a newer one replaced it.
-fn finish(state: &ClientState, generation: u32) {
-    let mut inner = state.inner.borrow_mut();
-    if inner.ceremony.as_ref().map(|c| c.generation) == Some(generation)
-        && let Some(ceremony) = inner.ceremony.take()
-        && let Some((_, timer)) = ceremony.abort
-    {
-        clear_timeout(&timer);
-    }
-}
-
-/// Whether ceremony `generation` is still the current one (not superseded, not signed out).
-fn is_current(state: &ClientState, generation: u32) -> bool {
-    state.inner.borrow().generation == generation
-}
-
-/// The abort signal of the prompt of ceremony `generation`, aborted at `timeout_ms` (plus
-/// grace) so a browser that never answers cannot leave the call pending.
-fn prompt_signal(
-    state: &ClientState,
-    generation: u32,
-    timeout_ms: f64,
-) -> Result<AbortSignal, Error> {
-    let controller =
-        AbortController::new().map_err(|cause| Error::new(ErrorCode::PasskeyUnsupported, cause))?;
-    let deadline = {
-        let controller = controller.clone();
-        Closure::once_into_js(move || controller.abort())
-    };
-    let timer = set_timeout(&deadline, timeout_ms + CEREMONY_GRACE_MS);
-    let signal = controller.signal();
-    let mut inner = state.inner.borrow_mut();
-    match inner.ceremony.as_mut() {
-        Some(ceremony) if ceremony.generation == generation => {
-            ceremony.abort = Some((controller, timer));
-        }
-        // Superseded while fetching options: do not prompt.
-        _ => {
-            clear_timeout(&timer);
-            controller.abort();
-        }
-    }
-    Ok(signal)
-}
-
-async fn sign_up(state: &Rc<ClientState>, generation: u32) -> Result<JsValue, Error> {
-    require_passkeys()?;
-    let (challenge_id, options) =
-        request_options(state, "/v1/auth/passkey/register/options").await?;
+/// Creates an account with a new passkey.
+pub(crate) async fn sign_up(state: &Rc<ClientState>, generation: u32) -> Result<JsValue, Error> {
+    support::require(Feature::Create)?;
+    let (challenge_id, options) = prefetch::take(state, Options::Registration).await?;
     let signal = prompt_signal(state, generation, ceremony_timeout(&options))?;
     let known = known_credentials(state);
     let attestation = webauthn::create_credential(&options, &known, &signal).await?;
@@ -157,15 +60,35 @@ async fn sign_up(state: &Rc<ClientState>, generation: u32) -> Result<JsValue, Er
     if record.address != address || !same_key {
         return Err(address_mismatch(&address, &record.address));
     }
+    check_backup_flags(&record, object.auth_data.flags)?;
     remember_credential(state, &attestation.id);
-    commit(state, generation, record).await
+    commit(state, generation, record)
 }
 
-async fn sign_in(state: &Rc<ClientState>, generation: u32) -> Result<JsValue, Error> {
-    require_passkeys()?;
-    let (challenge_id, options) = request_options(state, "/v1/auth/passkey/login/options").await?;
-    let signal = prompt_signal(state, generation, ceremony_timeout(&options))?;
-    let assertion = webauthn::get_assertion(&options, &signal).await?;
+/// Signs in with an existing passkey; through autofill when `conditional`.
+pub(crate) async fn sign_in(
+    state: &Rc<ClientState>,
+    generation: u32,
+    conditional: bool,
+) -> Result<JsValue, Error> {
+    support::require(Feature::Get)?;
+    if conditional && !support::conditional_mediation().await {
+        return Err(Error::new(
+            ErrorCode::PasskeyUnsupported,
+            "conditional mediation",
+        ));
+    }
+    let (challenge_id, options, assertion) = loop {
+        let (challenge_id, options) = prefetch::take(state, Options::Authentication).await?;
+        let signal = prompt_signal(state, generation, ceremony_timeout(&options))?;
+        match webauthn::get_assertion(&options, &signal, conditional).await {
+            Ok(assertion) => break (challenge_id, options, assertion),
+            // Autofill waits as long as the page is open; its challenge expires meanwhile, so
+            // it restarts with a fresh one instead of failing.
+            Err(error) if conditional && error.is_timeout() && is_current(state, generation) => {}
+            Err(error) => return Err(error),
+        }
+    };
 
     let body = verify_body(&challenge_id, &assertion.json);
     let answer = http::post(&state.config, "/v1/auth/passkey/login", &body, None)
@@ -180,40 +103,39 @@ async fn sign_in(state: &Rc<ClientState>, generation: u32) -> Result<JsValue, Er
     let record = session::from_server(&answer, Date::now())
         .map_err(|e| Error::from_core(ErrorCode::VerifyFailed, e))?;
     check_signed_by_session_key(&record, &assertion).await?;
+    let flags = AuthenticatorData::parse(&assertion.authenticator_data)
+        .map_err(|e| Error::from_core(ErrorCode::VerifyFailed, e))?
+        .flags;
+    check_backup_flags(&record, flags)?;
     // This profile's authenticator holds the passkey: a later sign-up here must not create a
     // second account.
     remember_credential(state, &assertion.id);
-    commit(state, generation, record).await
+    commit(state, generation, record)
 }
 
-/// Makes `record` the session of every tab, unless the ceremony was superseded or signed out
-/// meanwhile (the newer action wins: the call is treated as cancelled).
-async fn commit(
+/// Makes `record` the session, unless the ceremony was superseded or signed out meanwhile (the
+/// newer action wins).
+fn commit(
     state: &Rc<ClientState>,
     generation: u32,
-    mut record: SessionRecord,
+    record: SessionRecord,
 ) -> Result<JsValue, Error> {
-    if !is_current(state, generation) {
+    if !ceremony::is_current(state, generation) {
         return Err(Error::new(ErrorCode::WalletConnectRejected, JsValue::NULL));
     }
-    let event = SessionEvent::SignedIn;
-    // Not persisted (another tab holds the lock too long): the session still works in this tab.
-    if let Ok(seq) = state.persist(Some((record.clone(), event))).await {
-        record.seq = seq;
-    }
-    Ok(state.apply(Some(record), event))
+    Ok(state.commit(record, SessionEvent::SignedIn))
 }
 
-/// Requests a challenge: `(challengeId, publicKey options)`.
-async fn request_options(state: &ClientState, path: &str) -> Result<(String, JsValue), Error> {
-    let answer = http::post(&state.config, path, &Object::new(), None)
-        .await
-        .map_err(|e| Error::new(ErrorCode::NonceFetchFailed, e.into_cause()))?;
-    let challenge_id = js::get_string(&answer, "challengeId");
-    let options = js::get(&answer, "publicKey");
-    match challenge_id {
-        Some(id) if options.is_object() => Ok((id, options)),
-        _ => Err(Error::new(ErrorCode::NonceFetchFailed, answer)),
+/// The passkey's synced (BE/BS) state is what the SDK read from the authenticator data, and the
+/// server must agree: apps warn users whose passkey would be lost with their device.
+fn check_backup_flags(record: &SessionRecord, flags: Flags) -> Result<(), Error> {
+    let agrees = record.credential.as_ref().is_some_and(|c| {
+        c.backup_eligible == flags.backup_eligible() && c.backed_up == flags.backed_up()
+    });
+    if agrees {
+        Ok(())
+    } else {
+        Err(Error::new(ErrorCode::VerifyFailed, "BACKUP_STATE_MISMATCH"))
     }
 }
 
@@ -244,15 +166,6 @@ fn remember_credential(state: &ClientState, id: &str) {
         && let Some(text) = text.as_string()
     {
         state.store.write(CREDENTIALS, &text);
-    }
-}
-
-/// Rejects at once, before any request, where passkeys cannot work.
-fn require_passkeys() -> Result<(), Error> {
-    if webauthn::is_supported() {
-        Ok(())
-    } else {
-        Err(Error::new(ErrorCode::PasskeyUnsupported, JsValue::NULL))
     }
 }
 

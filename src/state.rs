@@ -10,16 +10,16 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use crate::ceremony::Ceremony;
+use crate::listeners::Listeners;
+use crate::prefetch::{self, Options, Prefetched};
+use crate::session::{self, Stored};
+use crate::storage::Store;
+use crate::{cross_tab, js, refresh};
 use baas_core::client_config::ClientConfig;
 use baas_core::session::{SessionEvent, SessionRecord};
 use js_sys::{Date, Promise};
 use wasm_bindgen::prelude::*;
-use web_sys::AbortController;
-
-use crate::listeners::Listeners;
-use crate::session::{self, Stored};
-use crate::storage::Store;
-use crate::{cross_tab, js, refresh};
 
 /// Storage name of the session.
 pub(crate) const SESSION: &str = "session";
@@ -54,6 +54,10 @@ pub(crate) struct Inner {
     pub(crate) seq: u64,
     /// The passkey ceremony in flight.
     pub(crate) ceremony: Option<Ceremony>,
+    /// Prefetched registration options.
+    pub(crate) registration_options: Option<Prefetched>,
+    /// Prefetched authentication options.
+    pub(crate) authentication_options: Option<Prefetched>,
     /// Counts ceremonies and sign-outs, so a finished ceremony never clears or overrides newer ones.
     pub(crate) generation: u32,
     /// The refresh in flight, shared by every caller.
@@ -62,27 +66,6 @@ pub(crate) struct Inner {
     pub(crate) refresh_timer: Option<JsValue>,
     /// Refreshes in a row that could not reach the server.
     pub(crate) retries: u32,
-}
-
-/// A ceremony in flight.
-pub(crate) struct Ceremony {
-    /// Sign-up or sign-in.
-    pub(crate) kind: CeremonyKind,
-    /// Its generation.
-    pub(crate) generation: u32,
-    /// The promise every concurrent caller shares.
-    pub(crate) promise: Promise,
-    /// Aborts the browser prompt, with the deadline's timer.
-    pub(crate) abort: Option<(AbortController, JsValue)>,
-}
-
-/// Which passkey ceremony.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CeremonyKind {
-    /// `navigator.credentials.create`.
-    SignUp,
-    /// `navigator.credentials.get`.
-    SignIn,
 }
 
 impl ClientState {
@@ -113,7 +96,73 @@ impl ClientState {
         });
         state.subscribe();
         refresh::schedule(&state);
+        // After `createBaasClient` returns: no request before it does.
+        let weak = Rc::downgrade(&state);
+        let later = Closure::once_into_js(move || {
+            if let Some(state) = weak.upgrade() {
+                prefetch::start(&state);
+            }
+        });
+        set_timeout(&later, 0.0);
         state
+    }
+
+    /// Runs `f` on the prefetch slot of `which`.
+    pub(crate) fn prefetched<T>(
+        &self,
+        which: Options,
+        f: impl FnOnce(&mut Option<Prefetched>) -> T,
+    ) -> T {
+        let mut inner = self.inner.borrow_mut();
+        f(match which {
+            Options::Registration => &mut inner.registration_options,
+            Options::Authentication => &mut inner.authentication_options,
+        })
+    }
+
+    /// Makes `record` (from a sign-in) the session at once — stored, cached, listeners told —
+    /// then, without making the caller wait, writes it for every tab under the lock. Returns the
+    /// session object.
+    pub(crate) fn commit(
+        self: &Rc<Self>,
+        mut record: SessionRecord,
+        event: SessionEvent,
+    ) -> JsValue {
+        // Provisional number, so that a reload or another tab sees it right away; the locked
+        // write below settles the final one.
+        record.seq = self.inner.borrow().seq + 1;
+        self.store.write(
+            SESSION,
+            &session::to_storage(Some((&record, event)), record.seq),
+        );
+        let js = self.apply(Some(record.clone()), event);
+        let generation = self.inner.borrow().generation;
+        let this = Rc::clone(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            let Ok(seq) = this.persist(Some((record.clone(), event))).await else {
+                return;
+            };
+            if this.inner.borrow().generation != generation {
+                return; // signed out meanwhile: that later action stands
+            }
+            let current = this.record();
+            if current
+                .as_ref()
+                .is_some_and(|c| c.access_token == record.access_token)
+            {
+                // Still this session: adopt its final number quietly.
+                let mut inner = this.inner.borrow_mut();
+                inner.seq = inner.seq.max(seq);
+                if let Some((current, _)) = inner.session.as_mut() {
+                    current.seq = seq;
+                }
+            } else if this.inner.borrow().seq < seq {
+                // A late event from another tab replaced it, but this write is the newest.
+                record.seq = seq;
+                this.apply(Some(record), event);
+            }
+        });
+        js
     }
 
     /// The session object, if the session has not expired; starts a due refresh (refreshes
@@ -166,6 +215,9 @@ impl ClientState {
             inner.retries = 0;
         }
         refresh::schedule(self);
+        if js.is_null() {
+            prefetch::start(self);
+        }
         self.listeners.emit(&js, event);
         js
     }
@@ -239,7 +291,13 @@ impl ClientState {
             let inner = self.inner.borrow();
             (inner.seq, inner.session.is_some())
         };
+        let current_token = self.record().map(|r| r.access_token);
         match stored {
+            Stored::Session(record, _) if current_token.as_ref() == Some(&record.access_token) => {
+                // The same session, written again with its final number.
+                let mut inner = self.inner.borrow_mut();
+                inner.seq = inner.seq.max(record.seq);
+            }
             Stored::Session(record, event) if record.seq > known => {
                 self.apply(Some(record), event);
             }

@@ -14,14 +14,6 @@ use web_sys::AbortSignal;
 use crate::error::{Error, ErrorCode};
 use crate::js;
 
-/// Whether this context can run passkey ceremonies: WebAuthn present, secure context.
-pub(crate) fn is_supported() -> bool {
-    let global = js_sys::global();
-    !js::get(&global, "PublicKeyCredential").is_undefined()
-        && js::get_bool(&global, "isSecureContext") == Some(true)
-        && credentials().is_some()
-}
-
 #[wasm_bindgen]
 extern "C" {
     /// `navigator.credentials`.
@@ -79,7 +71,7 @@ pub(crate) async fn create_credential(
         descriptors.push(&descriptor(id)?.into());
     }
     js::set(&public_key, "excludeCredentials", descriptors);
-    let credential = call(public_key, signal, CredentialsContainer::create).await?;
+    let credential = call(public_key, signal, None, CredentialsContainer::create).await?;
 
     let response = js::get(&credential, "response");
     let attestation_object = buffer(&response, "attestationObject")?;
@@ -105,10 +97,12 @@ pub(crate) async fn create_credential(
     })
 }
 
-/// Runs `navigator.credentials.get()` with `PublicKeyCredentialRequestOptionsJSON`.
+/// Runs `navigator.credentials.get()` with `PublicKeyCredentialRequestOptionsJSON`, through
+/// autofill when `conditional`.
 pub(crate) async fn get_assertion(
     options: &JsValue,
     signal: &AbortSignal,
+    conditional: bool,
 ) -> Result<Assertion, Error> {
     let public_key = copy(options);
     convert_binary(&public_key, "challenge")?;
@@ -117,7 +111,12 @@ pub(crate) async fn get_assertion(
         "allowCredentials",
         descriptors(&js::get(options, "allowCredentials"))?,
     );
-    let credential = call(public_key, signal, CredentialsContainer::get).await?;
+    let mediation = if conditional {
+        Some("conditional")
+    } else {
+        None
+    };
+    let credential = call(public_key, signal, mediation, CredentialsContainer::get).await?;
 
     let response = js::get(&credential, "response");
     let client_data_json = buffer(&response, "clientDataJSON")?;
@@ -148,21 +147,35 @@ pub(crate) async fn get_assertion(
     })
 }
 
-/// Calls `create` or `get` on `navigator.credentials` with `{publicKey, signal}`.
+/// Calls `create` or `get` on `navigator.credentials` with `{publicKey, signal, mediation}`.
 async fn call(
     public_key: Object,
     signal: &AbortSignal,
+    mediation: Option<&str>,
     ceremony: fn(&CredentialsContainer, &Object) -> Result<Promise, JsValue>,
 ) -> Result<JsValue, Error> {
     let container =
         credentials().ok_or_else(|| Error::new(ErrorCode::PasskeyUnsupported, JsValue::NULL))?;
+    let rp_id = js::get_string(&public_key, "rpId")
+        .or_else(|| js::get_string(&js::get(&public_key, "rp"), "id"))
+        .unwrap_or_default();
     let options = Object::new();
     js::set(&options, "publicKey", public_key);
     js::set(&options, "signal", signal);
-    let promise = ceremony(&container, &options).map_err(Error::from_ceremony)?;
-    let credential = JsFuture::from(promise)
-        .await
-        .map_err(Error::from_ceremony)?;
+    if let Some(mediation) = mediation {
+        js::set(&options, "mediation", mediation);
+    }
+    let failed = |exception: JsValue| {
+        if js::get_string(&exception, "name").as_deref() == Some("SecurityError") {
+            let location = js::get(&js_sys::global(), "location");
+            let origin = js::get_string(&location, "origin").unwrap_or_default();
+            Error::domain_mismatch(exception, &origin, &rp_id)
+        } else {
+            Error::from_ceremony(exception)
+        }
+    };
+    let promise = ceremony(&container, &options).map_err(failed)?;
+    let credential = JsFuture::from(promise).await.map_err(failed)?;
     if credential.is_null() || credential.is_undefined() {
         return Err(Error::new(ErrorCode::WalletConnectRejected, JsValue::NULL));
     }

@@ -1,5 +1,5 @@
 // The demo app: what an app does with @baas/sdk. It talks to the baas-server that serves it.
-import init, { createBaasClient, BaasError } from '@baas/sdk';
+import init, { createBaasClient, getPasskeyCapabilities, isPasskeySupported, BaasError } from '@baas/sdk';
 
 await init();
 const baas = createBaasClient({
@@ -23,6 +23,13 @@ function render(session) {
       : session.method;
     $('expires').textContent = new Date(session.expiresAt * 1000).toLocaleString();
   }
+  $('device-bound').hidden = !session?.credential || session.credential.backupEligible;
+}
+
+function showError(error) {
+  $('error').hidden = false;
+  $('error').dataset.code = error instanceof BaasError ? error.code : 'UNKNOWN';
+  $('error').textContent = error instanceof BaasError ? `${error.message} (${error.code})` : String(error);
 }
 
 async function act(action) {
@@ -31,12 +38,10 @@ async function act(action) {
   try {
     render(await action());
   } catch (error) {
-    $('error').hidden = false;
-    $('error').dataset.code = error instanceof BaasError ? error.code : 'UNKNOWN';
-    $('error').textContent = error instanceof BaasError ? `${error.message} (${error.code})` : String(error);
+    showError(error);
   } finally {
-    $('sign-up').disabled = false;
-    $('sign-in').disabled = false;
+    $('sign-up').disabled = !isPasskeySupported();
+    $('sign-in').disabled = !isPasskeySupported();
     render(baas.auth.getSession());
   }
 }
@@ -48,7 +53,34 @@ $('sign-out').addEventListener('click', () => act(async () => {
   return null;
 }));
 
+// Passkey autofill: offered while the username field has focus; the user picks a passkey from
+// the field's suggestions. Clicking a button instead aborts it.
+$('username').addEventListener('focus', () => {
+  if (baas.auth.getSession()) return;
+  window.autofill = 'pending';
+  baas.auth.signInWithPasskey({ mediation: 'conditional' }).then(
+    (session) => {
+      window.autofill = 'signed-in';
+      render(session);
+    },
+    (error) => {
+      window.autofill = error.code;
+      if (error.code !== 'WALLET_CONNECT_REJECTED') showError(error);
+    },
+  );
+});
+
+// Keep the UI in step with other tabs and token refreshes.
+baas.auth.onAuthStateChange((session) => render(session));
+
 render(baas.auth.getSession()); // correct on first render after a reload
-$('sign-up').disabled = false;
-$('sign-in').disabled = false;
+if (isPasskeySupported()) {
+  $('sign-up').disabled = false;
+  $('sign-in').disabled = false;
+  getPasskeyCapabilities().then((capabilities) => {
+    $('autofill').hidden = !capabilities.conditionalMediation;
+  });
+} else {
+  $('unsupported').hidden = false;
+}
 document.body.dataset.ready = 'true';

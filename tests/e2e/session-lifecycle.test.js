@@ -191,3 +191,19 @@ test('offline, the session is kept until it expires and refreshed once back onli
   assert.ok(session.expiresAt > signedUp.expiresAt);
   await context.close();
 });
+
+test('signing out right after signing in stays signed out, here, after a reload and in other tabs', async () => {
+  const context = await browser.newContext();
+  const a = await openDemo(context, server);
+  const b = await openDemo(context, server, false);
+  await a.page.bringToFront();
+  // Sign-out while the sign-in is still being written for the other tabs.
+  await attempt(a.page, 'await baas.auth.signUpWithPasskey(); await baas.auth.signOut();');
+  await sleep(1_000);
+  assert.equal(await a.page.evaluate(() => window.baas.auth.getSession()), null);
+  assert.equal(await b.page.evaluate(() => window.baas.auth.getSession()), null);
+  await a.page.reload();
+  await a.page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await a.page.evaluate(() => window.baas.auth.getSession()), null);
+  await context.close();
+});
