@@ -441,3 +441,22 @@ async fn changes_from_other_tabs_are_adopted_only_when_newer() {
         "the older write, another project's and corrupted data change nothing"
     );
 }
+
+#[wasm_bindgen_test]
+fn storage_that_throws_is_survived() {
+    store_session("throwing", 3_600, 0);
+    let prototype = field(&field(&js_sys::global(), "Storage"), "prototype");
+    let original = field(&prototype, "getItem");
+    let thrower = wasm_bindgen::closure::Closure::<dyn FnMut() -> Result<(), JsValue>>::new(|| {
+        Err(js_sys::Error::new("SecurityError: storage is disabled").into())
+    })
+    .into_js_value();
+    Reflect::set(&prototype, &"getItem".into(), &thrower).unwrap();
+    let client = create_baas_client(options("throwing"));
+    Reflect::set(&prototype, &"getItem".into(), &original).unwrap();
+    let auth = field(&client.unwrap(), "auth");
+    assert!(
+        call(&auth, "getSession", &[]).is_null(),
+        "unreadable storage is no session"
+    );
+}

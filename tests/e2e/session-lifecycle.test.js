@@ -207,3 +207,17 @@ test('signing out right after signing in stays signed out, here, after a reload 
   assert.equal(await a.page.evaluate(() => window.baas.auth.getSession()), null);
   await context.close();
 });
+
+test('with storage refusing writes (quota, private mode), sign-in works from memory', async () => {
+  const { page, context } = await openDemo(browser, server, {}, {
+    initScript: () => {
+      Storage.prototype.setItem = () => {
+        throw new DOMException('quota exceeded', 'QuotaExceededError');
+      };
+    },
+  });
+  const session = await signUp(page);
+  assert.equal((await page.evaluate(() => window.baas.auth.getSession())).accessToken, session.accessToken);
+  assert.equal(await page.evaluate(() => localStorage.length), 0);
+  await context.close();
+});
