@@ -34,6 +34,12 @@ impl Address {
         Self(address)
     }
 
+    /// The address with these 20 bytes (e.g. from a recovered secp256k1 key,
+    /// [`crate::eip191::recover`]).
+    pub const fn from_bytes(bytes: [u8; 20]) -> Self {
+        Self(bytes)
+    }
+
     /// The raw 20 bytes.
     pub fn as_bytes(&self) -> &[u8; 20] {
         &self.0

@@ -54,6 +54,36 @@ pub struct LoginRequest {
     pub credential: AuthenticationResponseJson,
 }
 
+/// `POST /v1/auth/wallet/nonce` body: the account and chain about to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NonceRequest {
+    /// `0x` + 40 hex digits, any case (as `eth_requestAccounts` returns it); a mixed-case
+    /// address must match its EIP-55 checksum.
+    pub address: String,
+    /// The EIP-155 chain ID (`eth_chainId`), as a decimal JSON number.
+    pub chain_id: u64,
+}
+
+/// `POST /v1/auth/wallet/nonce` answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NonceResponse {
+    /// The nonce to put in the SIWE message: single use, bound to the project, the address and
+    /// the chain ID, valid for the project's challenge lifetime.
+    pub nonce: String,
+}
+
+/// `POST /v1/auth/wallet/login` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WalletLoginRequest {
+    /// The EIP-4361 message text, exactly as signed ([`crate::siwe::SiweMessage::to_text`]).
+    pub message: String,
+    /// The `personal_sign` signature: `0x` + 130 hex digits (`r ‖ s ‖ v`).
+    pub signature: String,
+}
+
 /// `POST /v1/auth/refresh` body; also accepted by `POST /v1/auth/logout`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

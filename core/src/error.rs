@@ -196,6 +196,87 @@ pub enum Error {
     /// Mixed-case address whose letters do not match its EIP-55 checksum.
     #[error("address does not match its EIP-55 checksum")]
     AddressChecksumMismatch,
+
+    /// A SIWE message whose lines do not have the EIP-4361 structure (header, blank lines,
+    /// tags in order, no trailing data).
+    #[error("not an EIP-4361 message: {reason}")]
+    SiweMessageInvalid {
+        /// Which part of the structure is wrong.
+        reason: &'static str,
+    },
+    /// The SIWE `scheme` is not an RFC 3986 scheme.
+    #[error("the SIWE scheme is not an RFC 3986 URI scheme")]
+    SiweSchemeInvalid,
+    /// The SIWE `domain` is not an RFC 3986 authority.
+    #[error("the SIWE domain is not an RFC 3986 authority (host[:port])")]
+    SiweDomainInvalid,
+    /// The SIWE `statement` contains a character EIP-4361 does not allow.
+    #[error(
+        "the SIWE statement may hold only RFC 3986 reserved and unreserved characters and spaces"
+    )]
+    SiweStatementInvalid,
+    /// The SIWE `uri` is not an RFC 3986 URI.
+    #[error("the SIWE URI is not an RFC 3986 URI")]
+    SiweUriInvalid,
+    /// A SIWE version other than 1.
+    #[error("only SIWE version 1 is supported")]
+    SiweVersionUnsupported,
+    /// The SIWE chain ID is not a decimal 64-bit number without leading zeros.
+    #[error("the SIWE chain ID is not a decimal number without leading zeros below 2^64")]
+    SiweChainIdInvalid,
+    /// The SIWE nonce is not at least 8 ASCII letters and digits.
+    #[error("the SIWE nonce must be at least 8 ASCII letters and digits")]
+    SiweNonceInvalid,
+    /// A SIWE time that is not an RFC 3339 date-time.
+    #[error("the SIWE {field} is not an RFC 3339 date-time")]
+    SiweTimestampInvalid {
+        /// `issued-at`, `expiration-time` or `not-before`.
+        field: &'static str,
+    },
+    /// The SIWE request ID holds a character that is not an RFC 3986 `pchar`.
+    #[error("the SIWE request ID may hold only RFC 3986 path characters")]
+    SiweRequestIdInvalid,
+    /// A SIWE resource that is not an RFC 3986 URI.
+    #[error("a SIWE resource is not an RFC 3986 URI")]
+    SiweResourceInvalid,
+    /// The SIWE `domain` (and `scheme`) is not one of the project's origins: the message was
+    /// made for another site.
+    #[error(
+        "the message was made for another site: its domain is not one of this project's origins"
+    )]
+    SiweDomainMismatch,
+    /// The SIWE `uri` is not on the origin its `domain` names.
+    #[error("the message's URI is not on the origin of its domain")]
+    SiweUriMismatch,
+    /// The SIWE `expiration-time` has passed.
+    #[error("the signed message expired: sign in again")]
+    SiweExpired,
+    /// The SIWE `not-before` time has not come yet.
+    #[error("the signed message is not valid yet (not-before is in the future)")]
+    SiweNotYetValid,
+    /// The SIWE `issued-at` time is in the future beyond the allowed clock skew.
+    #[error("the message was issued in the future: check the device's clock")]
+    SiweIssuedInFuture,
+    /// A chain ID the project does not accept for wallet sign-in.
+    #[error(
+        "chain ID {chain_id} is not accepted by this project: switch the wallet to an allowed network"
+    )]
+    ChainNotAllowed {
+        /// The refused chain ID.
+        chain_id: u64,
+    },
+    /// An EIP-191 signature that is not `0x` + 65 bytes `r ‖ s ‖ v` in hex with a valid `v`,
+    /// non-zero `r` and `s` below the curve order, and a low `s`.
+    #[error("the wallet signature is malformed: {reason}")]
+    WalletSignatureMalformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The EIP-191 signature was not made by the message's address.
+    #[error(
+        "the signature was not made by the message's address; smart-contract wallets (EIP-1271) are not supported yet"
+    )]
+    WalletSignatureInvalid,
 }
 
 impl Error {
@@ -246,6 +327,25 @@ impl Error {
             Self::InvalidSession => "INVALID_SESSION",
             Self::InvalidAddress => "INVALID_ADDRESS",
             Self::AddressChecksumMismatch => "ADDRESS_CHECKSUM_MISMATCH",
+            Self::SiweMessageInvalid { .. } => "SIWE_MESSAGE_INVALID",
+            Self::SiweSchemeInvalid => "SIWE_SCHEME_INVALID",
+            Self::SiweDomainInvalid => "SIWE_DOMAIN_INVALID",
+            Self::SiweStatementInvalid => "SIWE_STATEMENT_INVALID",
+            Self::SiweUriInvalid => "SIWE_URI_INVALID",
+            Self::SiweVersionUnsupported => "SIWE_VERSION_UNSUPPORTED",
+            Self::SiweChainIdInvalid => "SIWE_CHAIN_ID_INVALID",
+            Self::SiweNonceInvalid => "SIWE_NONCE_INVALID",
+            Self::SiweTimestampInvalid { .. } => "SIWE_TIMESTAMP_INVALID",
+            Self::SiweRequestIdInvalid => "SIWE_REQUEST_ID_INVALID",
+            Self::SiweResourceInvalid => "SIWE_RESOURCE_INVALID",
+            Self::SiweDomainMismatch => "SIWE_DOMAIN_MISMATCH",
+            Self::SiweUriMismatch => "SIWE_URI_MISMATCH",
+            Self::SiweExpired => "SIWE_EXPIRED",
+            Self::SiweNotYetValid => "SIWE_NOT_YET_VALID",
+            Self::SiweIssuedInFuture => "SIWE_ISSUED_IN_FUTURE",
+            Self::ChainNotAllowed { .. } => "CHAIN_NOT_ALLOWED",
+            Self::WalletSignatureMalformed { .. } => "WALLET_SIGNATURE_MALFORMED",
+            Self::WalletSignatureInvalid => "WALLET_SIGNATURE_INVALID",
         }
     }
 }
@@ -306,6 +406,25 @@ mod tests {
             Error::InvalidSession,
             Error::InvalidAddress,
             Error::AddressChecksumMismatch,
+            Error::SiweMessageInvalid { reason: "x" },
+            Error::SiweSchemeInvalid,
+            Error::SiweDomainInvalid,
+            Error::SiweStatementInvalid,
+            Error::SiweUriInvalid,
+            Error::SiweVersionUnsupported,
+            Error::SiweChainIdInvalid,
+            Error::SiweNonceInvalid,
+            Error::SiweTimestampInvalid { field: "issued-at" },
+            Error::SiweRequestIdInvalid,
+            Error::SiweResourceInvalid,
+            Error::SiweDomainMismatch,
+            Error::SiweUriMismatch,
+            Error::SiweExpired,
+            Error::SiweNotYetValid,
+            Error::SiweIssuedInFuture,
+            Error::ChainNotAllowed { chain_id: 1 },
+            Error::WalletSignatureMalformed { reason: "x" },
+            Error::WalletSignatureInvalid,
         ];
         for e in &all {
             match e {
@@ -352,7 +471,26 @@ mod tests {
                 | Error::InvalidConfig { .. }
                 | Error::InvalidSession
                 | Error::InvalidAddress
-                | Error::AddressChecksumMismatch => {}
+                | Error::AddressChecksumMismatch
+                | Error::SiweMessageInvalid { .. }
+                | Error::SiweSchemeInvalid
+                | Error::SiweDomainInvalid
+                | Error::SiweStatementInvalid
+                | Error::SiweUriInvalid
+                | Error::SiweVersionUnsupported
+                | Error::SiweChainIdInvalid
+                | Error::SiweNonceInvalid
+                | Error::SiweTimestampInvalid { .. }
+                | Error::SiweRequestIdInvalid
+                | Error::SiweResourceInvalid
+                | Error::SiweDomainMismatch
+                | Error::SiweUriMismatch
+                | Error::SiweExpired
+                | Error::SiweNotYetValid
+                | Error::SiweIssuedInFuture
+                | Error::ChainNotAllowed { .. }
+                | Error::WalletSignatureMalformed { .. }
+                | Error::WalletSignatureInvalid => {}
             }
         }
         all

@@ -9,6 +9,9 @@
 //! - [`registration`], [`authentication`]: the relying-party verification of WebAuthn L3 §7.1 and
 //!   §7.2, one function per step, on RustCrypto `p256` and `sha2`, with [`client_data`],
 //!   [`relying_party`] and [`signature`] holding the steps both share.
+//! - [`siwe`]: Sign-In with Ethereum messages ([EIP-4361](https://eips.ethereum.org/EIPS/eip-4361)),
+//!   built by the SDK and parsed and checked by the server; [`eip191`]: the wallet's
+//!   `personal_sign` signature over them, verified by public-key recovery on RustCrypto `k256`.
 //! - [`api`]: the JSON bodies of the BaaS HTTP API.
 //! - [`client_config`], [`session`]: the SDK's option validation and session rules (expiry on the
 //!   server's clock, refresh timing).
@@ -32,10 +35,12 @@ pub mod base64url;
 pub mod client_config;
 pub mod client_data;
 pub mod cose_key;
+pub mod eip191;
 pub mod registration;
 pub mod relying_party;
 pub mod session;
 pub mod signature;
+pub mod siwe;
 
 pub use address::Address;
 pub use attestation_object::{AttestationObject, AttestationStatement};
