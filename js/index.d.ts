@@ -86,3 +86,22 @@ export class BaasWalletError extends BaasError {
   constructor(code: BaasWalletErrorCode, message: string, options?: { cause?: unknown });
   readonly code: BaasWalletErrorCode;
 }
+
+/** What an EIP-6963 wallet announces about itself. */
+export interface EIP6963ProviderInfo {
+  readonly uuid: string;
+  readonly name: string;
+  /** A data URI of the wallet's icon. */
+  readonly icon: string;
+  /** Reverse-DNS identifier, e.g. `io.metamask`. */
+  readonly rdns: string;
+}
+
+/** An injected wallet found through EIP-6963. */
+export interface EIP6963ProviderDetail {
+  readonly info: EIP6963ProviderInfo;
+  readonly provider: EIP1193Provider;
+}
+
+/** The injected wallets that announce themselves (EIP-6963) within `timeout` ms (default 200). */
+export function getInjectedWallets(options?: { timeout?: number }): Promise<EIP6963ProviderDetail[]>;

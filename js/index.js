@@ -3,3 +3,4 @@
 export * from './baas_sdk.js';
 export { default } from './baas_sdk.js';
 export { BaasError, BaasAuthError, BaasWalletError } from './ERRORS_MODULE';
+export { getInjectedWallets } from './eip6963.js';

@@ -7,13 +7,12 @@ use baas_core::client_config::ClientConfig;
 use baas_core::session::SessionEvent;
 use js_sys::{Function, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::ceremony::{self, Kind};
 use crate::error::{Error, ErrorCode};
 use crate::listeners;
 use crate::state::ClientState;
-use crate::{http, js};
+use crate::{http, js, wallet};
 
 #[wasm_bindgen]
 extern "C" {
@@ -35,13 +34,14 @@ impl Auth {
         }
     }
 
-    fn with_method(&self, method: Option<String>, kind: Kind) -> Promise {
+    fn with_method(&self, method: Option<String>, provider: JsValue, kind: Kind) -> Promise {
         match method.as_deref() {
-            None | Some("passkey") => ceremony::run(&self.state, kind),
+            None | Some("passkey") => ceremony::run(&self.state, kind, JsValue::UNDEFINED),
+            Some("wallet") => self.sign_in_with_wallet(provider),
             Some(_) => Promise::reject(&JsValue::from(Error::from_core(
                 ErrorCode::InvalidConfig,
                 baas_core::Error::InvalidConfig {
-                    reason: "the sign-in method must be 'passkey'",
+                    reason: "the sign-in method must be 'passkey' or 'wallet'",
                 },
             ))),
         }
@@ -62,7 +62,7 @@ impl Auth {
     /// valid session, returns it at once: no prompt, no request.
     #[wasm_bindgen(js_name = signUpWithPasskey, unchecked_return_type = "Promise<BaasSession>")]
     pub fn sign_up_with_passkey(&self) -> Promise {
-        ceremony::run(&self.state, Kind::Create)
+        ceremony::run(&self.state, Kind::Create, JsValue::UNDEFINED)
     }
 
     /// Signs in with an existing passkey (one "use passkey" prompt). With a valid session,
@@ -77,8 +77,10 @@ impl Auth {
     ) -> Promise {
         let mediation = options.and_then(|o| js::get_string(&o, "mediation"));
         match mediation.as_deref() {
-            None | Some("optional" | "required") => ceremony::run(&self.state, Kind::Get),
-            Some("conditional") => ceremony::run(&self.state, Kind::Autofill),
+            None | Some("optional" | "required") => {
+                ceremony::run(&self.state, Kind::Get, JsValue::UNDEFINED)
+            }
+            Some("conditional") => ceremony::run(&self.state, Kind::Autofill, JsValue::UNDEFINED),
             Some(_) => Promise::reject(&JsValue::from(Error::from_core(
                 ErrorCode::InvalidConfig,
                 baas_core::Error::InvalidConfig {
@@ -88,16 +90,31 @@ impl Auth {
         }
     }
 
-    /// `signIn('passkey')`: the default sign-in method.
-    #[wasm_bindgen(js_name = signIn, skip_typescript)]
-    pub fn sign_in(&self, method: Option<String>) -> Promise {
-        self.with_method(method, Kind::Get)
+    /// Signs in with an Ethereum wallet: `eth_requestAccounts` (prompt 1), a Sign-In with
+    /// Ethereum message signed with `personal_sign` (prompt 2), verified by the server. A valid
+    /// wallet session is returned with no prompt unless the wallet switched accounts.
+    #[wasm_bindgen(js_name = signInWithWallet, unchecked_return_type = "Promise<BaasSession>")]
+    pub fn sign_in_with_wallet(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "EIP1193Provider")] provider: JsValue,
+    ) -> Promise {
+        if !wallet::is_provider(&provider) {
+            return Promise::reject(&Error::new(ErrorCode::WalletUnavailable, provider).into());
+        }
+        ceremony::run(&self.state, Kind::Wallet, provider)
     }
 
-    /// `signUp('passkey')`: the default sign-up method.
+    /// `signIn('passkey')` (the default) or `signIn('wallet', provider)`.
+    #[wasm_bindgen(js_name = signIn, skip_typescript)]
+    pub fn sign_in(&self, method: Option<String>, provider: JsValue) -> Promise {
+        self.with_method(method, provider, Kind::Get)
+    }
+
+    /// `signUp('passkey')` (the default) or `signUp('wallet', provider)` (a wallet's first
+    /// sign-in creates its account).
     #[wasm_bindgen(js_name = signUp, skip_typescript)]
-    pub fn sign_up(&self, method: Option<String>) -> Promise {
-        self.with_method(method, Kind::Create)
+    pub fn sign_up(&self, method: Option<String>, provider: JsValue) -> Promise {
+        self.with_method(method, provider, Kind::Create)
     }
 
     /// Signs out in every tab of the project, then revokes the session on the server (best
@@ -111,7 +128,7 @@ impl Auth {
             self.state.apply(None, SessionEvent::SignedOut);
         }
         let state = Rc::clone(&self.state);
-        future_to_promise(async move {
+        js::promise(async move {
             // Other tabs follow through the shared state; a lock timeout leaves them to learn
             // of it from the server's refusal.
             let _ = state.persist(None).await;

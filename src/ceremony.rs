@@ -5,12 +5,12 @@ use std::rc::Rc;
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
 use crate::error::{Error, ErrorCode};
 use crate::state::{ClientState, clear_timeout, set_timeout};
-use crate::{passkey, prefetch, refresh};
+use crate::{js, passkey, prefetch, refresh, wallet};
 
 /// Grace after the options' timeout before the SDK aborts a prompt the browser left pending.
 const DEADLINE_GRACE_MS: f64 = 2_000.0;
@@ -24,6 +24,8 @@ pub(crate) enum Kind {
     Get,
     /// Sign-in through autofill: `navigator.credentials.get` with `mediation: 'conditional'`.
     Autofill,
+    /// Wallet sign-in through an EIP-1193 provider (it decides itself whether to prompt).
+    Wallet,
 }
 
 /// A ceremony in flight.
@@ -40,12 +42,16 @@ pub(crate) struct Ceremony {
 /// with a refresh token is refreshed instead of prompting. Concurrent calls of the same kind
 /// share one prompt. A different kind aborts the pending prompt (one WebAuthn request at a time:
 /// the newest call wins), and the aborted call then settles like the newest one.
-pub(crate) fn run(state: &Rc<ClientState>, kind: Kind) -> Promise {
-    if let Some(session) = state.session() {
-        return Promise::resolve(&session);
-    }
-    if state.record().is_some() {
-        return refresh::refresh(state);
+///
+/// `provider` is the EIP-1193 provider of a wallet sign-in (`undefined` otherwise).
+pub(crate) fn run(state: &Rc<ClientState>, kind: Kind, provider: JsValue) -> Promise {
+    if kind != Kind::Wallet {
+        if let Some(session) = state.session() {
+            return Promise::resolve(&session);
+        }
+        if state.record().is_some() {
+            return refresh::refresh(state);
+        }
     }
     let mut inner = state.inner.borrow_mut();
     if let Some(pending) = &inner.ceremony {
@@ -59,11 +65,12 @@ pub(crate) fn run(state: &Rc<ClientState>, kind: Kind) -> Promise {
     inner.generation = inner.generation.wrapping_add(1);
     let generation = inner.generation;
     let this = Rc::clone(state);
-    let promise = future_to_promise(async move {
+    let promise = js::promise(async move {
         let result = match kind {
             Kind::Create => passkey::sign_up(&this, generation).await,
             Kind::Get => passkey::sign_in(&this, generation, false).await,
             Kind::Autofill => passkey::sign_in(&this, generation, true).await,
+            Kind::Wallet => wallet::sign_in(&this, generation, provider).await,
         };
         finish(&this, generation);
         match result {

@@ -60,13 +60,24 @@ export interface PasskeyCapabilities {
 }
 
 /** Sign-in methods of `signIn` / `signUp`. */
-export type BaasSignInMethod = 'passkey';
+export type BaasSignInMethod = 'passkey' | 'wallet';
+
+/** An EIP-1193 Ethereum provider (`window.ethereum`, or one announced through EIP-6963). */
+export interface EIP1193Provider {
+  request(args: { method: string; params?: readonly unknown[] | Record<string, unknown> }): Promise<unknown>;
+  on?(event: string, listener: (...args: unknown[]) => void): unknown;
+  removeListener?(event: string, listener: (...args: unknown[]) => void): unknown;
+}
 
 export interface Auth {
-  /** Signs in with `method` (default `'passkey'`): `signInWithPasskey()`. */
-  signIn(method?: BaasSignInMethod): Promise<BaasSession>;
-  /** Signs up with `method` (default `'passkey'`): `signUpWithPasskey()`. */
-  signUp(method?: BaasSignInMethod): Promise<BaasSession>;
+  /** `signInWithPasskey()`. */
+  signIn(method?: 'passkey'): Promise<BaasSession>;
+  /** `signInWithWallet(provider)`. */
+  signIn(method: 'wallet', provider: EIP1193Provider): Promise<BaasSession>;
+  /** `signUpWithPasskey()`. */
+  signUp(method?: 'passkey'): Promise<BaasSession>;
+  /** A wallet's first sign-in creates its account: `signInWithWallet(provider)`. */
+  signUp(method: 'wallet', provider: EIP1193Provider): Promise<BaasSession>;
 }
 
 /** The authentication client, `baas.auth`. */

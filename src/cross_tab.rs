@@ -5,6 +5,8 @@ use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::js;
+
 #[wasm_bindgen(module = "/js/shared.js")]
 extern "C" {
     #[wasm_bindgen(js_name = readShared)]
@@ -44,7 +46,7 @@ pub(crate) async fn locked(
 ) -> Result<JsValue, JsValue> {
     let mut task = Some(task);
     let start = Closure::<dyn FnMut() -> Promise>::new(move || match task.take() {
-        Some(task) => wasm_bindgen_futures::future_to_promise(task),
+        Some(task) => js::promise(task),
         None => Promise::resolve(&JsValue::UNDEFINED),
     });
     let promise = with_lock(name, timeout_ms, start.as_ref().unchecked_ref())?;

@@ -37,6 +37,16 @@ pub enum ErrorCode {
     AddressMismatch,
     /// Bad `createBaasClient` options.
     InvalidConfig,
+    /// No wallet, or the object is not an EIP-1193 provider.
+    WalletUnavailable,
+    /// The wallet returned no account.
+    WalletNoAccounts,
+    /// The wallet already has a request open (-32002).
+    WalletRequestPending,
+    /// The wallet refused the method or account (4100).
+    WalletUnauthorized,
+    /// The wallet is disconnected from all chains or this chain (4900, 4901).
+    WalletDisconnected,
 }
 
 impl ErrorCode {
@@ -53,6 +63,11 @@ impl ErrorCode {
             Self::PasskeyDomainMismatch => "PASSKEY_DOMAIN_MISMATCH",
             Self::AddressMismatch => "ADDRESS_MISMATCH",
             Self::InvalidConfig => "INVALID_CONFIG",
+            Self::WalletUnavailable => "WALLET_UNAVAILABLE",
+            Self::WalletNoAccounts => "WALLET_NO_ACCOUNTS",
+            Self::WalletRequestPending => "WALLET_REQUEST_PENDING",
+            Self::WalletUnauthorized => "WALLET_UNAUTHORIZED",
+            Self::WalletDisconnected => "WALLET_DISCONNECTED",
         }
     }
 
@@ -60,7 +75,7 @@ impl ErrorCode {
     fn message(self) -> &'static str {
         match self {
             Self::WalletConnectRejected => {
-                "The passkey prompt was cancelled or timed out. Try again; if you have no passkey for this site yet, sign up first."
+                "The prompt was cancelled or timed out. Try again; if you have no passkey for this site yet, sign up first."
             }
             Self::NonceFetchFailed => {
                 "Could not reach the sign-in server, so no passkey prompt was shown. Check your connection and try again."
@@ -87,6 +102,21 @@ impl ErrorCode {
                 "The server returned an address that does not belong to this passkey, so the session was not saved. Contact the site's support."
             }
             Self::InvalidConfig => "Invalid createBaasClient options:",
+            Self::WalletUnavailable => {
+                "No usable Ethereum wallet was found. Install or unlock a wallet extension, or pass its EIP-1193 provider."
+            }
+            Self::WalletNoAccounts => {
+                "The wallet shared no account. Unlock it, choose an account, and try again."
+            }
+            Self::WalletRequestPending => {
+                "Your wallet already has a request waiting. Open your wallet and answer it, then try again."
+            }
+            Self::WalletUnauthorized => {
+                "The wallet refused this request for this site or account. Connect the account to this site in your wallet, then try again."
+            }
+            Self::WalletDisconnected => {
+                "The wallet is not connected to a network. Reconnect it (or switch networks) and try again."
+            }
         }
     }
 }

@@ -52,3 +52,13 @@ pub(crate) fn bytes(value: &JsValue) -> Option<Vec<u8>> {
 pub(crate) fn uint8_array(bytes: &[u8]) -> JsValue {
     Uint8Array::from(bytes).into()
 }
+
+/// A promise of `future`, run on the page's event loop. The future is boxed so the crate has one
+/// copy of the executor glue rather than one per async block, which keeps the wasm small.
+pub(crate) fn promise(
+    future: impl core::future::Future<Output = Result<JsValue, JsValue>> + 'static,
+) -> js_sys::Promise {
+    let boxed: core::pin::Pin<Box<dyn core::future::Future<Output = Result<JsValue, JsValue>>>> =
+        Box::pin(future);
+    wasm_bindgen_futures::future_to_promise(boxed)
+}

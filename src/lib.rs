@@ -46,6 +46,8 @@ mod storage;
 #[cfg(target_arch = "wasm32")]
 mod support;
 #[cfg(target_arch = "wasm32")]
+mod wallet;
+#[cfg(target_arch = "wasm32")]
 mod webauthn;
 #[cfg(target_arch = "wasm32")]
 mod webcrypto;

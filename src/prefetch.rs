@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use js_sys::{Date, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, ErrorCode};
 use crate::state::{ClientState, set_timeout};
@@ -67,7 +67,7 @@ fn fetch(state: &Rc<ClientState>, which: Options) -> Prefetched {
     let until = Rc::clone(&fresh_until);
     let weak = Rc::downgrade(state);
     let config = state.config.clone();
-    let answer = future_to_promise(async move {
+    let answer = js::promise(async move {
         let Ok(answer) = http::post(&config, which.path(), &Object::new(), None).await else {
             until.set(0.0);
             return Ok(JsValue::UNDEFINED);

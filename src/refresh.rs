@@ -13,7 +13,6 @@ use std::rc::Rc;
 use baas_core::session::{RefreshPlan, SessionEvent, SessionRecord, plan_refresh, retry_delay_ms};
 use js_sys::{Date, Object, Promise};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 
 use crate::error::{Error, ErrorCode};
 use crate::http;
@@ -41,7 +40,7 @@ pub(crate) fn refresh(state: &Rc<ClientState>) -> Promise {
         return promise.clone();
     }
     let this = Rc::clone(state);
-    let promise = future_to_promise(async move {
+    let promise = js::promise(async move {
         let result = run(&this).await;
         this.inner.borrow_mut().refresh = None;
         result.map_err(JsValue::from)

@@ -2,13 +2,12 @@
 //! (private mode, sandboxed frames, quota) — never a crash.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 
 use crate::js;
 
 enum Backend {
     Local(web_sys::Storage),
-    Memory(BTreeMap<String, String>),
+    Memory(Vec<(String, String)>),
 }
 
 /// The storage of one project: keys are `baas:<projectId>:<name>`.
@@ -22,7 +21,7 @@ impl Store {
     pub(crate) fn open(project_id: &str) -> Self {
         let local = js::get(&js_sys::global(), "localStorage");
         let backend = if local.is_undefined() || local.is_null() {
-            Backend::Memory(BTreeMap::new())
+            Backend::Memory(Vec::new())
         } else {
             Backend::Local(wasm_bindgen::JsCast::unchecked_into(local))
         };
@@ -42,7 +41,10 @@ impl Store {
         let key = self.key(name);
         match &*self.backend.borrow() {
             Backend::Local(storage) => storage.get_item(&key).ok().flatten(),
-            Backend::Memory(map) => map.get(&key).cloned(),
+            Backend::Memory(entries) => entries
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| v.clone()),
         }
     }
 
@@ -54,10 +56,11 @@ impl Store {
             if storage.set_item(&key, value).is_ok() {
                 return;
             }
-            *backend = Backend::Memory(BTreeMap::new());
+            *backend = Backend::Memory(Vec::new());
         }
-        if let Backend::Memory(map) = &mut *backend {
-            map.insert(key, value.to_owned());
+        if let Backend::Memory(entries) = &mut *backend {
+            entries.retain(|(k, _)| *k != key);
+            entries.push((key, value.to_owned()));
         }
     }
 
@@ -68,9 +71,7 @@ impl Store {
             Backend::Local(storage) => {
                 let _ = storage.remove_item(&key);
             }
-            Backend::Memory(map) => {
-                map.remove(&key);
-            }
+            Backend::Memory(entries) => entries.retain(|(k, _)| *k != key),
         }
     }
 }

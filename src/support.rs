@@ -3,7 +3,7 @@
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{JsFuture, future_to_promise};
+use wasm_bindgen_futures::JsFuture;
 
 use crate::error::{Error, ErrorCode};
 use crate::js;
@@ -77,7 +77,7 @@ pub fn is_passkey_supported() -> bool {
 /// `conditionalMediation` (passkeys in autofill: `signInWithPasskey({ mediation: 'conditional' })`).
 #[wasm_bindgen(js_name = getPasskeyCapabilities, unchecked_return_type = "Promise<PasskeyCapabilities>")]
 pub fn get_passkey_capabilities() -> Promise {
-    future_to_promise(async {
+    js::promise(async {
         let passkeys = is_passkey_supported();
         let class = js::get(&js_sys::global(), "PublicKeyCredential");
         let (platform, conditional) = if passkeys {

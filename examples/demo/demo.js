@@ -1,5 +1,11 @@
 // The demo app: what an app does with @baas/sdk. It talks to the baas-server that serves it.
-import init, { createBaasClient, getPasskeyCapabilities, isPasskeySupported, BaasError } from '@baas/sdk';
+import init, {
+  createBaasClient,
+  getInjectedWallets,
+  getPasskeyCapabilities,
+  isPasskeySupported,
+  BaasError,
+} from '@baas/sdk';
 
 await init();
 const baas = createBaasClient({
@@ -20,7 +26,7 @@ function render(session) {
     const credential = session.credential;
     $('passkey').textContent = credential
       ? credential.backedUp ? 'synced' : credential.backupEligible ? 'can sync, not synced yet' : 'device-bound'
-      : session.method;
+      : 'none (signed in with a wallet)';
     $('expires').textContent = new Date(session.expiresAt * 1000).toLocaleString();
   }
   $('device-bound').hidden = !session?.credential || session.credential.backupEligible;
@@ -42,12 +48,19 @@ async function act(action) {
   } finally {
     $('sign-up').disabled = !isPasskeySupported();
     $('sign-in').disabled = !isPasskeySupported();
+    $('wallet').disabled = false;
     render(baas.auth.getSession());
   }
 }
 
 $('sign-up').addEventListener('click', () => act(() => baas.auth.signUpWithPasskey()));
 $('sign-in').addEventListener('click', () => act(() => baas.auth.signInWithPasskey()));
+// Wallet sign-in: the first wallet announced through EIP-6963, else `window.ethereum` (with
+// neither, the SDK answers WALLET_UNAVAILABLE, shown like any error).
+$('wallet').addEventListener('click', () => act(async () => {
+  const [wallet] = await getInjectedWallets();
+  return baas.auth.signInWithWallet(wallet?.provider ?? window.ethereum);
+}));
 $('sign-out').addEventListener('click', () => act(async () => {
   await baas.auth.signOut();
   return null;

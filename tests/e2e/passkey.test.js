@@ -251,6 +251,7 @@ test('a server that returns another address is ADDRESS_MISMATCH, and nothing is 
   assert.equal(signIn.error, 'ADDRESS_MISMATCH');
   assert.ok(answered, "the real server answered with the first account");
   assert.equal(await storedSession(other.page), null);
+  await other.page.unrouteAll({ behavior: 'ignoreErrors' });
   await demo.context.close();
   await other.context.close();
 });

@@ -120,6 +120,7 @@ test('a wrong RP ID for the page is PASSKEY_DOMAIN_MISMATCH naming the origin an
   assert.ok(!calls.includes('/v1/auth/passkey/register') && !calls.includes('/v1/auth/passkey/login'));
   assert.equal((await demo.authenticator.credentials()).length, 0);
   assert.equal(await storedSession(demo.page), null);
+  await demo.page.unrouteAll({ behavior: 'ignoreErrors' }); // prefetches may still be in flight
   await demo.context.close();
 });
 
