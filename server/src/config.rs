@@ -25,7 +25,7 @@ const DEMO_ORIGIN: &str = "http://localhost:8787";
 #[command(
     name = "baas-server",
     version,
-    about = "The BaaS API server: passkey sign-in and sessions"
+    about = "The BaaS API server: passkey and wallet sign-in, sessions"
 )]
 pub struct Options {
     /// Address and port to listen on.
@@ -87,6 +87,11 @@ pub struct Options {
     #[arg(long, env = "BAAS_CHALLENGE_TTL", default_value_t = 300, value_parser = clap::value_parser!(i64).range(1..=86_400))]
     pub challenge_ttl: i64,
 
+    /// Comma-separated EIP-155 chain IDs accepted for wallet sign-in [default: any] (a project
+    /// of the TOML file may override it).
+    #[arg(long, env = "BAAS_CHAIN_IDS", value_delimiter = ',')]
+    pub chain_ids: Option<Vec<u64>>,
+
     /// Requests per minute per client IP on the endpoints that take no bearer token; 0 turns
     /// the limit off.
     #[arg(long, env = "BAAS_RATE_LIMIT", default_value_t = 600)]
@@ -137,6 +142,17 @@ pub struct Project {
     pub refresh_ttl: i64,
     /// Seconds a challenge stays valid.
     pub challenge_ttl: i64,
+    /// The EIP-155 chain IDs accepted for wallet sign-in; `None` accepts any.
+    pub chain_ids: Option<Vec<u64>>,
+}
+
+impl Project {
+    /// Whether wallet sign-in accepts `chain_id`.
+    pub fn accepts_chain(&self, chain_id: u64) -> bool {
+        self.chain_ids
+            .as_ref()
+            .is_none_or(|ids| ids.contains(&chain_id))
+    }
 }
 
 /// What is wrong with a configuration.
@@ -182,6 +198,7 @@ struct FileProject {
     access_ttl: Option<i64>,
     refresh_ttl: Option<i64>,
     challenge_ttl: Option<i64>,
+    chain_ids: Option<Vec<u64>>,
 }
 
 impl Config {
@@ -206,6 +223,7 @@ impl Config {
                     access_ttl: p.access_ttl.unwrap_or(options.access_ttl),
                     refresh_ttl: p.refresh_ttl.unwrap_or(options.refresh_ttl),
                     challenge_ttl: p.challenge_ttl.unwrap_or(options.challenge_ttl),
+                    chain_ids: p.chain_ids.or_else(|| options.chain_ids.clone()),
                 })
                 .collect(),
             None => vec![Project {
@@ -222,6 +240,7 @@ impl Config {
                 access_ttl: options.access_ttl,
                 refresh_ttl: options.refresh_ttl,
                 challenge_ttl: options.challenge_ttl,
+                chain_ids: options.chain_ids.clone(),
             }],
         };
         let config = Self {
@@ -294,6 +313,11 @@ impl Config {
             if project.challenge_ttl > 86_400 {
                 return invalid(format!(
                     "project {id:?}: challenge_ttl is at most 86400 seconds"
+                ));
+            }
+            if project.chain_ids.as_ref().is_some_and(Vec::is_empty) {
+                return invalid(format!(
+                    "project {id:?}: chain_ids must name at least one chain (leave it out to accept any)"
                 ));
             }
             check_relying_party(&project.rp)
@@ -455,6 +479,66 @@ mod tests {
         assert_eq!(config.projects[1].access_ttl, 900);
         assert_eq!(config.projects[1].rp.name, "blog");
         assert_eq!(config.max_access_ttl(), 900);
+    }
+
+    #[test]
+    fn wallet_chain_ids_default_to_any_and_a_file_may_override_them() {
+        let any = Config::from_options(&parse(&[])).unwrap();
+        assert_eq!(any.projects[0].chain_ids, None);
+        assert!(any.projects[0].accepts_chain(1) && any.projects[0].accepts_chain(u64::MAX));
+
+        let some = Config::from_options(&parse(&["--chain-ids", "1,8453"])).unwrap();
+        let project = &some.projects[0];
+        assert_eq!(project.chain_ids, Some(vec![1, 8453]));
+        assert!(project.accepts_chain(8453) && !project.accepts_chain(5));
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("baas.toml");
+        std::fs::write(
+            &path,
+            r#"
+            [[projects]]
+            id = "shop"
+            publishable_key = "sb_publishable_shop"
+            rp_id = "shop.example"
+            origins = ["https://shop.example"]
+            chain_ids = [8453, 84532]
+
+            [[projects]]
+            id = "blog"
+            publishable_key = "sb_publishable_blog"
+            rp_id = "blog.example"
+            origins = ["https://blog.example"]
+            "#,
+        )
+        .unwrap();
+        let file = path.to_str().unwrap();
+        let config = Config::from_options(&parse(&["--config", file, "--chain-ids", "1"])).unwrap();
+        assert_eq!(config.projects[0].chain_ids, Some(vec![8453, 84532]));
+        assert_eq!(config.projects[1].chain_ids, Some(vec![1]));
+
+        std::fs::write(
+            &path,
+            r#"
+            [[projects]]
+            id = "shop"
+            publishable_key = "sb_publishable_shop"
+            rp_id = "shop.example"
+            origins = ["https://shop.example"]
+            chain_ids = []
+            "#,
+        )
+        .unwrap();
+        assert!(matches!(
+            Config::from_options(&parse(&["--config", file])),
+            Err(ConfigError::Invalid(_))
+        ));
+        for bad in ["x", "1,,2", "-1", "0x1", "18446744073709551616"] {
+            assert!(
+                Options::try_parse_from(["baas-server", "--chain-ids", bad]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -2,9 +2,10 @@
 //! [`IntoResponse`] for [`ApiError`] is the only place that picks HTTP statuses, and every error
 //! answers `{"error":{"code","message"}}` with a stable code.
 //!
-//! Relying-party errors of `baas-core` keep their own codes: 401 when the assertion does not
-//! prove possession of the registered credential (`SIGNATURE_INVALID`, `COUNTER_REGRESSION`,
-//! `USER_HANDLE_MISMATCH`, `BACKUP_ELIGIBILITY_CHANGED`), 400 for every other check.
+//! Relying-party errors of `baas-core` keep their own codes: 401 when the assertion or wallet
+//! signature does not prove possession of the key (`SIGNATURE_INVALID`, `COUNTER_REGRESSION`,
+//! `USER_HANDLE_MISMATCH`, `BACKUP_ELIGIBILITY_CHANGED`, `WALLET_SIGNATURE_INVALID`), 400 for
+//! every other check (the SIWE message's shape, domain, URI, chain and times included).
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
@@ -51,6 +52,17 @@ pub enum ApiError {
     /// The challenge expired.
     #[error("the challenge expired: request new options")]
     ChallengeExpired,
+    /// The wallet nonce is unknown, already used, or was issued for another project, address or
+    /// chain.
+    #[error("unknown or already used nonce, or one issued for another address or chain: request a new nonce")]
+    NonceNotFound,
+    /// The wallet nonce expired.
+    #[error("the nonce expired: request a new nonce and sign again")]
+    NonceExpired,
+    /// Sign-in by a method the address's account was not created with (a wallet whose address
+    /// is a passkey account's, or the reverse).
+    #[error("this address belongs to an account that signs in another way (passkey or wallet): use that")]
+    AccountMethodMismatch,
     /// Sign-in with a credential the project does not know.
     #[error("no account for this passkey on this site: sign up first")]
     CredentialNotFound,
@@ -120,6 +132,9 @@ impl ApiError {
             Self::InvalidDisplayName => "INVALID_DISPLAY_NAME",
             Self::ChallengeNotFound => "CHALLENGE_NOT_FOUND",
             Self::ChallengeExpired => "CHALLENGE_EXPIRED",
+            Self::NonceNotFound => "NONCE_NOT_FOUND",
+            Self::NonceExpired => "NONCE_EXPIRED",
+            Self::AccountMethodMismatch => "ACCOUNT_METHOD_MISMATCH",
             Self::CredentialNotFound => "CREDENTIAL_NOT_FOUND",
             Self::CredentialExists => "CREDENTIAL_EXISTS",
             Self::TokenMissing => "TOKEN_MISSING",
@@ -145,13 +160,16 @@ impl ApiError {
                 baas_core::Error::SignatureInvalid
                 | baas_core::Error::CounterRegression
                 | baas_core::Error::UserHandleMismatch
-                | baas_core::Error::BackupEligibilityChanged => StatusCode::UNAUTHORIZED,
+                | baas_core::Error::BackupEligibilityChanged
+                | baas_core::Error::WalletSignatureInvalid => StatusCode::UNAUTHORIZED,
                 _ => StatusCode::BAD_REQUEST,
             },
             Self::InvalidJson(_)
             | Self::InvalidDisplayName
             | Self::ChallengeNotFound
-            | Self::ChallengeExpired => StatusCode::BAD_REQUEST,
+            | Self::ChallengeExpired
+            | Self::NonceNotFound
+            | Self::NonceExpired => StatusCode::BAD_REQUEST,
             Self::PublishableKeyMissing
             | Self::PublishableKeyInvalid
             | Self::TokenMissing
@@ -165,7 +183,7 @@ impl ApiError {
             Self::RequestOriginNotAllowed => StatusCode::FORBIDDEN,
             Self::CredentialNotFound | Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Self::CredentialExists => StatusCode::CONFLICT,
+            Self::CredentialExists | Self::AccountMethodMismatch => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -247,6 +265,9 @@ mod tests {
             ApiError::InvalidDisplayName,
             ApiError::ChallengeNotFound,
             ApiError::ChallengeExpired,
+            ApiError::NonceNotFound,
+            ApiError::NonceExpired,
+            ApiError::AccountMethodMismatch,
             ApiError::CredentialNotFound,
             ApiError::CredentialExists,
             ApiError::TokenMissing,
@@ -275,6 +296,9 @@ mod tests {
                 | ApiError::InvalidDisplayName
                 | ApiError::ChallengeNotFound
                 | ApiError::ChallengeExpired
+                | ApiError::NonceNotFound
+                | ApiError::NonceExpired
+                | ApiError::AccountMethodMismatch
                 | ApiError::CredentialNotFound
                 | ApiError::CredentialExists
                 | ApiError::TokenMissing
@@ -325,6 +349,20 @@ mod tests {
             (
                 baas_core::Error::CounterRegression,
                 StatusCode::UNAUTHORIZED,
+            ),
+            (
+                baas_core::Error::WalletSignatureInvalid,
+                StatusCode::UNAUTHORIZED,
+            ),
+            (
+                baas_core::Error::WalletSignatureMalformed { reason: "v" },
+                StatusCode::BAD_REQUEST,
+            ),
+            (baas_core::Error::SiweDomainMismatch, StatusCode::BAD_REQUEST),
+            (baas_core::Error::SiweExpired, StatusCode::BAD_REQUEST),
+            (
+                baas_core::Error::ChainNotAllowed { chain_id: 5 },
+                StatusCode::BAD_REQUEST,
             ),
         ] {
             let api = ApiError::from(error.clone());

@@ -1,11 +1,13 @@
 //! `baas-server`: the BaaS API server of DESIGN §5 — passkey registration and sign-in
-//! ([WebAuthn L3](https://www.w3.org/TR/webauthn-3/) relying party), sessions (ES256 access JWTs,
-//! rotating refresh tokens, a JWKS) and a store on SQLite or PostgreSQL.
+//! ([WebAuthn L3](https://www.w3.org/TR/webauthn-3/) relying party), wallet sign-in
+//! ([EIP-4361](https://eips.ethereum.org/EIPS/eip-4361) Sign-In with Ethereum), sessions (ES256
+//! access JWTs, rotating refresh tokens, a JWKS) and a store on SQLite or PostgreSQL.
 //!
 //! What it covers: the HTTP surface ([`app`]), configuration ([`config`]), persistence
 //! ([`store`]), tokens ([`tokens`], [`signing_keys`], [`sessions`]). What it does not: the
 //! WebAuthn and wire-format rules themselves, which live in `baas-core` and are only called
-//! from here, so the SDK and the server can never disagree about an encoding.
+//! (as are the SIWE and EIP-191 rules) from here, so the SDK and the server can never disagree
+//! about an encoding.
 //!
 //! The server keeps no state of its own: everything another process would need is in the
 //! store, so several processes can serve one project behind a load balancer. Operator

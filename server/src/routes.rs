@@ -4,6 +4,7 @@ pub mod health;
 pub mod jwks;
 pub mod passkey;
 pub mod session;
+pub mod wallet;
 
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -26,6 +27,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
             post(passkey::login_options),
         )
         .route("/v1/auth/passkey/login", post(passkey::login))
+        .route("/v1/auth/wallet/nonce", post(wallet::nonce))
+        .route("/v1/auth/wallet/login", post(wallet::login))
         .route("/v1/auth/refresh", post(session::refresh))
         .route("/v1/auth/logout", post(session::logout))
         .route_layer(from_fn_with_state(state.clone(), rate_limit::limit));

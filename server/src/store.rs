@@ -1,9 +1,9 @@
-//! Where the server keeps its state: accounts, credentials, challenges, sessions (refresh-token
-//! families), refresh tokens and signing keys. The handlers see only the [`Store`] trait;
+//! Where the server keeps its state: accounts, credentials, challenges, wallet nonces, sessions
+//! (refresh-token families), refresh tokens and signing keys. The handlers see only the [`Store`] trait;
 //! [`sql::SqlStore`] implements it on SQLite and PostgreSQL with one schema.
 //!
 //! Every operation that must not race is one atomic statement or transaction here (consuming a
-//! challenge, the counter compare-and-set, rotating a refresh token, choosing the signing key of
+//! challenge or a nonce, creating a wallet account, the counter compare-and-set, rotating a refresh token, choosing the signing key of
 //! a period), so any number of server processes can share one store.
 
 pub mod sql;
@@ -70,6 +70,28 @@ pub struct IssuedChallenge {
     pub user_handle: Option<Vec<u8>>,
     /// Unix time after which it is refused.
     pub expires_at: i64,
+}
+
+/// A wallet sign-in nonce to store when it is issued. Only its SHA-256 is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNonce {
+    /// SHA-256 of the nonce.
+    pub hash: [u8; 32],
+    /// What it is bound to.
+    pub binding: NonceBinding,
+    /// Unix time from which it is refused.
+    pub expires_at: i64,
+}
+
+/// What a wallet nonce is bound to: it is taken only with all three.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NonceBinding {
+    /// The project it was issued for.
+    pub project_id: String,
+    /// The EIP-55 address that asked for it.
+    pub address: String,
+    /// The EIP-155 chain ID it was asked for.
+    pub chain_id: u64,
 }
 
 /// A passkey as stored.
@@ -204,6 +226,8 @@ pub struct SigningKey {
 pub struct Purged {
     /// Challenges.
     pub challenges: u64,
+    /// Wallet nonces.
+    pub nonces: u64,
     /// Refresh tokens.
     pub refresh_tokens: u64,
     /// Sessions.
@@ -229,6 +253,24 @@ pub trait Store: Send + Sync {
         project_id: &str,
         ceremony: Ceremony,
     ) -> Result<Option<IssuedChallenge>>;
+
+    /// Stores a wallet nonce.
+    async fn put_nonce(&self, nonce: &NewNonce) -> Result<()>;
+
+    /// Removes nonce `hash` if it was issued with exactly this `binding`, and returns its
+    /// expiry (expired or not: the caller judges expiry). Atomic: a nonce is taken at most once.
+    async fn take_nonce(&self, hash: &[u8; 32], binding: &NonceBinding) -> Result<Option<i64>>;
+
+    /// The account `address` of the project, created as a wallet account at `now` (with
+    /// `user_handle`) when there is none. Atomic: concurrent first sign-ins create one account.
+    /// An existing account is returned as it is, whatever its method.
+    async fn wallet_account(
+        &self,
+        project_id: &str,
+        address: &str,
+        user_handle: &[u8],
+        now: i64,
+    ) -> Result<Account>;
 
     /// Creates an account and its credential in one transaction.
     /// [`StoreError::Conflict`] when the credential ID (or the address) is taken.
@@ -285,7 +327,7 @@ pub trait Store: Send + Sync {
     /// The signing keys that still sign or signed after `since`.
     async fn signing_keys(&self, since: i64) -> Result<Vec<SigningKey>>;
 
-    /// Deletes expired challenges, refresh tokens and sessions, and signing keys that stopped
-    /// signing before `keys_before`.
+    /// Deletes expired challenges, nonces, refresh tokens and sessions, and signing keys that
+    /// stopped signing before `keys_before`.
     async fn purge(&self, now: i64, keys_before: i64) -> Result<Purged>;
 }

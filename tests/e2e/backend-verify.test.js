@@ -98,3 +98,25 @@ test('a token past its `exp` (and the 1 s of leeway) is refused', async () => {
     await shortLived.stop();
   }
 });
+
+test('offline verification cannot see a sign-out; the server’s user endpoint can (docs/backend.md)', async () => {
+  const ask = () =>
+    fetch(`${server.url}/v1/auth/user`, {
+      headers: { authorization: `Bearer ${session.accessToken}`, 'x-baas-publishable-key': 'sb_publishable_demo' },
+    });
+  const before = await ask();
+  assert.equal(before.status, 200);
+  assert.equal((await before.json()).address, session.address);
+
+  const logout = await fetch(`${server.url}/v1/auth/logout`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.accessToken}`, 'x-baas-publishable-key': 'sb_publishable_demo' },
+  });
+  assert.equal(logout.status, 204);
+
+  const after = await ask();
+  assert.equal(after.status, 401);
+  assert.equal((await after.json()).error.code, 'SESSION_REVOKED');
+  const verify = createVerifier({ apiUrl: server.url, projectId: 'demo' });
+  assert.equal((await verify(session.accessToken)).address, session.address);
+});

@@ -68,8 +68,8 @@ pub async fn register_options(
 /// returns its first session.
 ///
 /// # Errors
-/// Challenge errors, every relying-party error of `baas-core`, [`ApiError::CredentialExists`];
-/// store failures.
+/// Challenge errors, every relying-party error of `baas-core`, [`ApiError::CredentialExists`],
+/// [`ApiError::AccountMethodMismatch`] when the address is a wallet account's; store failures.
 pub async fn register(
     State(state): State<AppState>,
     CurrentProject(project): CurrentProject,
@@ -99,7 +99,20 @@ pub async fn register(
         credential,
     };
     match state.store().create_account(&account).await {
-        Err(StoreError::Conflict) => return Err(ApiError::CredentialExists),
+        Err(StoreError::Conflict) => {
+            // The credential ID is taken, or (astronomically unlikely: a keccak collision
+            // between a P-256 and a secp256k1 key) the address is a wallet account's.
+            let wallet = state
+                .store()
+                .account(&project.id, &address)
+                .await?
+                .is_some_and(|account| account.method == SignInMethod::Wallet);
+            return Err(if wallet {
+                ApiError::AccountMethodMismatch
+            } else {
+                ApiError::CredentialExists
+            });
+        }
         other => other?,
     }
     let session = sessions::start(

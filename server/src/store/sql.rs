@@ -14,13 +14,19 @@ use sqlx::{AnyPool, AssertSqlSafe, Executor as _, Row as _, SqlSafeStr as _};
 
 use super::{
     Account, Ceremony, Credential, CredentialWithHandle, IssuedChallenge, NewAccount, NewChallenge,
-    NewRefreshToken, Purged, Result, Rotation, Session, SignInUpdate, SigningKey, Store,
-    StoreError,
+    NewNonce, NewRefreshToken, NonceBinding, Purged, Result, Rotation, Session, SignInUpdate,
+    SigningKey, Store, StoreError,
 };
 
 /// The schema migrations, in order, as (version, description, portable SQL).
-const MIGRATIONS: [(i64, &str, &str); 1] =
-    [(1, "init", include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: [(i64, &str, &str); 2] = [
+    (1, "init", include_str!("../../migrations/0001_init.sql")),
+    (
+        2,
+        "wallet nonces",
+        include_str!("../../migrations/0002_wallet_nonces.sql"),
+    ),
+];
 
 /// How often preparing an SQLite file is retried after losing a race with another process.
 const PREPARE_RETRIES: u32 = 5;
@@ -255,6 +261,59 @@ impl Store for SqlStore {
             })
         })
         .transpose()
+    }
+
+    async fn put_nonce(&self, nonce: &NewNonce) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO wallet_nonces (nonce_hash, project_id, address, chain_id, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&nonce.hash[..])
+        .bind(&nonce.binding.project_id)
+        .bind(&nonce.binding.address)
+        .bind(nonce.binding.chain_id.to_string())
+        .bind(nonce.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_nonce(&self, hash: &[u8; 32], binding: &NonceBinding) -> Result<Option<i64>> {
+        let row = sqlx::query(
+            "DELETE FROM wallet_nonces
+             WHERE nonce_hash = $1 AND project_id = $2 AND address = $3 AND chain_id = $4
+             RETURNING expires_at",
+        )
+        .bind(&hash[..])
+        .bind(&binding.project_id)
+        .bind(&binding.address)
+        .bind(binding.chain_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|row| row.try_get("expires_at")).transpose()?)
+    }
+
+    async fn wallet_account(
+        &self,
+        project_id: &str,
+        address: &str,
+        user_handle: &[u8],
+        now: i64,
+    ) -> Result<Account> {
+        sqlx::query(
+            "INSERT INTO accounts (project_id, address, user_handle, method, created_at)
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, address) DO NOTHING",
+        )
+        .bind(project_id)
+        .bind(address)
+        .bind(user_handle)
+        .bind(method_name(SignInMethod::Wallet))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        self.account(project_id, address)
+            .await?
+            .ok_or_else(|| corrupt("an account vanished right after it was ensured"))
     }
 
     async fn create_account(&self, account: &NewAccount) -> Result<()> {
@@ -524,6 +583,7 @@ impl Store for SqlStore {
         };
         Ok(Purged {
             challenges: delete("DELETE FROM challenges WHERE expires_at <= $1", now).await?,
+            nonces: delete("DELETE FROM wallet_nonces WHERE expires_at <= $1", now).await?,
             refresh_tokens: delete("DELETE FROM refresh_tokens WHERE expires_at <= $1", now)
                 .await?,
             sessions: delete("DELETE FROM sessions WHERE expires_at <= $1", now).await?,

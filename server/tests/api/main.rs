@@ -14,3 +14,4 @@ mod refresh;
 mod relying_party;
 mod store;
 mod tokens;
+mod wallet;

@@ -56,6 +56,35 @@ async fn ceremonies_on_postgres() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wallet_sign_in_on_postgres() {
+    let Some(store) = connect().await else { return };
+    crate::wallet::store_scenarios(store.clone()).await;
+    let server = TestServer::with_store(
+        config(),
+        store,
+        Arc::new(tempfile::tempdir().unwrap()),
+        Default::default(),
+    );
+    let wallet = crate::wallet::Wallet::new();
+    let first = crate::wallet::sign_in(&server, &wallet).await.ok();
+    let again = crate::wallet::sign_in(&server, &wallet).await.ok();
+    assert_eq!((&first["method"], &again["address"]), (&"wallet".into(), &first["address"]));
+    let refreshed = server
+        .post("/v1/auth/refresh")
+        .json(serde_json::json!({ "refreshToken": again["refreshToken"] }))
+        .send()
+        .await
+        .ok();
+    let user = server
+        .get("/v1/auth/user")
+        .bearer(refreshed["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .ok();
+    assert_eq!(user["method"], "wallet");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn processes_sharing_postgres_agree() {
     let (Some(a), Some(b)) = (connect().await, connect().await) else {
         return;

@@ -9,8 +9,8 @@ use baas_server::clock::{Clock as _, SystemClock};
 use baas_server::store::sql::SqlStore;
 use baas_server::store::{Account, CredentialWithHandle, IssuedChallenge, Purged};
 use baas_server::store::{
-    Ceremony, Credential, NewAccount, NewChallenge, NewRefreshToken, Rotation, Session,
-    SignInUpdate, SigningKey, Store, StoreError,
+    Ceremony, Credential, NewAccount, NewChallenge, NewNonce, NewRefreshToken, NonceBinding,
+    Rotation, Session, SignInUpdate, SigningKey, Store, StoreError,
 };
 use baas_server::tokens::random_id;
 use tokio::task::JoinHandle;
@@ -495,6 +495,15 @@ impl Store for BrokenStore {
         _: &str,
         _: Ceremony,
     ) -> Result<Option<IssuedChallenge>, StoreError> {
+        broken()
+    }
+    async fn put_nonce(&self, _: &NewNonce) -> Result<(), StoreError> {
+        broken()
+    }
+    async fn take_nonce(&self, _: &[u8; 32], _: &NonceBinding) -> Result<Option<i64>, StoreError> {
+        broken()
+    }
+    async fn wallet_account(&self, _: &str, _: &str, _: &[u8], _: i64) -> Result<Account, StoreError> {
         broken()
     }
     async fn create_account(&self, _: &NewAccount) -> Result<(), StoreError> {

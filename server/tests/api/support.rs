@@ -58,6 +58,7 @@ pub fn config() -> Config {
         access_ttl: ACCESS_TTL,
         refresh_ttl: REFRESH_TTL,
         challenge_ttl: CHALLENGE_TTL,
+        chain_ids: None,
     };
     Config {
         listen: ([127, 0, 0, 1], 0).into(),
