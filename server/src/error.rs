@@ -54,14 +54,18 @@ pub enum ApiError {
     ChallengeExpired,
     /// The wallet nonce is unknown, already used, or was issued for another project, address or
     /// chain.
-    #[error("unknown or already used nonce, or one issued for another address or chain: request a new nonce")]
+    #[error(
+        "unknown or already used nonce, or one issued for another address or chain: request a new nonce"
+    )]
     NonceNotFound,
     /// The wallet nonce expired.
     #[error("the nonce expired: request a new nonce and sign again")]
     NonceExpired,
     /// Sign-in by a method the address's account was not created with (a wallet whose address
     /// is a passkey account's, or the reverse).
-    #[error("this address belongs to an account that signs in another way (passkey or wallet): use that")]
+    #[error(
+        "this address belongs to an account that signs in another way (passkey or wallet): use that"
+    )]
     AccountMethodMismatch,
     /// Sign-in with a credential the project does not know.
     #[error("no account for this passkey on this site: sign up first")]
@@ -358,7 +362,10 @@ mod tests {
                 baas_core::Error::WalletSignatureMalformed { reason: "v" },
                 StatusCode::BAD_REQUEST,
             ),
-            (baas_core::Error::SiweDomainMismatch, StatusCode::BAD_REQUEST),
+            (
+                baas_core::Error::SiweDomainMismatch,
+                StatusCode::BAD_REQUEST,
+            ),
             (baas_core::Error::SiweExpired, StatusCode::BAD_REQUEST),
             (
                 baas_core::Error::ChainNotAllowed { chain_id: 5 },

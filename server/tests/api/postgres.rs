@@ -68,7 +68,10 @@ async fn wallet_sign_in_on_postgres() {
     let wallet = crate::wallet::Wallet::new();
     let first = crate::wallet::sign_in(&server, &wallet).await.ok();
     let again = crate::wallet::sign_in(&server, &wallet).await.ok();
-    assert_eq!((&first["method"], &again["address"]), (&"wallet".into(), &first["address"]));
+    assert_eq!(
+        (&first["method"], &again["address"]),
+        (&"wallet".into(), &first["address"])
+    );
     let refreshed = server
         .post("/v1/auth/refresh")
         .json(serde_json::json!({ "refreshToken": again["refreshToken"] }))

@@ -503,7 +503,13 @@ impl Store for BrokenStore {
     async fn take_nonce(&self, _: &[u8; 32], _: &NonceBinding) -> Result<Option<i64>, StoreError> {
         broken()
     }
-    async fn wallet_account(&self, _: &str, _: &str, _: &[u8], _: i64) -> Result<Account, StoreError> {
+    async fn wallet_account(
+        &self,
+        _: &str,
+        _: &str,
+        _: &[u8],
+        _: i64,
+    ) -> Result<Account, StoreError> {
         broken()
     }
     async fn create_account(&self, _: &NewAccount) -> Result<(), StoreError> {
