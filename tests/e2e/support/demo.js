@@ -39,7 +39,8 @@ export async function click(page, id) {
 
 /**
  * Runs `source` (an async function body over `baas`, the SDK module `sdk` and `arg`) in the
- * page. Resolves to `{ value }`, or `{ error: {code, name, message, baas, cause} }`.
+ * page. Resolves to `{ value }`, or `{ error: {code, name, message, baas, cause, causeCode} }`
+ * (`cause` is the cause's name or code; `causeCode` its `code`, e.g. an EIP-1193 error's).
  */
 export function attempt(page, source, arg) {
   return page.evaluate(
@@ -56,6 +57,7 @@ export function attempt(page, source, arg) {
             message: error.message,
             baas: error instanceof sdk.BaasError,
             cause: error.cause?.name ?? error.cause?.code ?? error.cause,
+            causeCode: error.cause?.code,
           },
         };
       }
