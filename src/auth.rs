@@ -27,8 +27,10 @@ pub struct Auth {
 }
 
 impl Auth {
-    /// The client of `config`, with the session stored for its project restored.
-    pub(crate) fn new(config: ClientConfig) -> Self {
+    /// The client of `config`, with the session stored for its project restored: what
+    /// `createBaasClient` builds, for Rust callers. Like it, it makes no request before it
+    /// returns.
+    pub fn new(config: ClientConfig) -> Self {
         Self {
             state: ClientState::new(config),
         }
@@ -70,11 +72,8 @@ impl Auth {
     /// passkeys in the autofill of an `<input autocomplete="username webauthn">` instead, and
     /// waits until the user picks one; a later explicit sign-in or sign-up aborts it, and it then
     /// settles like that call.
-    #[wasm_bindgen(js_name = signInWithPasskey, unchecked_return_type = "Promise<BaasSession>")]
-    pub fn sign_in_with_passkey(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "BaasSignInOptions")] options: Option<Object>,
-    ) -> Promise {
+    #[wasm_bindgen(js_name = signInWithPasskey, skip_typescript)]
+    pub fn sign_in_with_passkey(&self, options: Option<Object>) -> Promise {
         let mediation = options.and_then(|o| js::get_string(&o, "mediation"));
         match mediation.as_deref() {
             None | Some("optional" | "required") => {

@@ -70,6 +70,12 @@ export interface EIP1193Provider {
 }
 
 export interface Auth {
+  /**
+   * Signs in with an existing passkey (one "use passkey" prompt); with a valid session, returns
+   * it at once. `{ mediation: 'conditional' }`: through the autofill of an
+   * `<input autocomplete="username webauthn">` instead.
+   */
+  signInWithPasskey(options?: BaasSignInOptions): Promise<BaasSession>;
   /** `signInWithPasskey()`. */
   signIn(method?: 'passkey'): Promise<BaasSession>;
   /** `signInWithWallet(provider)`. */
