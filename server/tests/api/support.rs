@@ -1,12 +1,12 @@
 //! The test harness: the real router over a real SQLite file in a temporary directory, a clock
 //! the tests move, requests sent in-process with `tower::ServiceExt::oneshot`, and a software
-//! authenticator we did not write (1Password's `passkey-authenticator` behind `passkey-client`).
+//! authenticator we did not write (1Password's `passkey-authenticator` behind `passkey-client`,
+//! set up in `baas-testkit`, which the load tool shares).
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use async_trait::async_trait;
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
@@ -16,18 +16,6 @@ use baas_server::config::{Config, Project};
 use baas_server::store::Store;
 use baas_server::store::sql::SqlStore;
 use baas_server::{AppState, app};
-use passkey_authenticator::{
-    Authenticator, CredentialStore, DiscoverabilitySupport, StoreInfo, UiHint, UserCheck,
-    UserValidationMethod,
-};
-use passkey_client::{Client, DefaultClientData};
-use passkey_types::Passkey;
-use passkey_types::ctap2::make_credential::{
-    Options, PublicKeyCredentialRpEntity, PublicKeyCredentialUserEntity,
-};
-use passkey_types::ctap2::{Aaguid, Ctap2Error, StatusCode as CtapStatus};
-use passkey_types::webauthn::PublicKeyCredentialDescriptor;
-use passkey_types::webauthn::{CredentialCreationOptions, CredentialRequestOptions};
 use serde::Serialize;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -327,109 +315,9 @@ impl Reply {
     }
 }
 
-/// User verification as a test wants it: presence always, verification when asked and able.
-pub struct User {
-    pub verifies: bool,
-}
-
-#[async_trait]
-impl UserValidationMethod for User {
-    type PasskeyItem = Passkey;
-
-    async fn check_user<'a>(
-        &self,
-        _hint: UiHint<'a, Passkey>,
-        _presence: bool,
-        verification: bool,
-    ) -> Result<UserCheck, Ctap2Error> {
-        Ok(UserCheck {
-            presence: true,
-            verification: verification && self.verifies,
-        })
-    }
-
-    fn is_presence_enabled(&self) -> bool {
-        true
-    }
-
-    fn is_verification_enabled(&self) -> Option<bool> {
-        Some(true)
-    }
-}
-
-/// The authenticator's discoverable credentials. (`passkey-authenticator`'s `MemoryStore` finds
-/// credentials only through `allowCredentials`, and baas signs in with discoverable ones.)
-#[derive(Debug, Clone, Default)]
-pub struct Passkeys(pub Vec<Passkey>);
-
-#[async_trait]
-impl CredentialStore for Passkeys {
-    type PasskeyItem = Passkey;
-
-    async fn find_credentials(
-        &self,
-        allow: Option<&[PublicKeyCredentialDescriptor]>,
-        rp_id: &str,
-        user_handle: Option<&[u8]>,
-    ) -> Result<Vec<Passkey>, CtapStatus> {
-        let found: Vec<Passkey> = self
-            .0
-            .iter()
-            .filter(|p| p.rp_id == rp_id)
-            .filter(|p| {
-                allow.is_none_or(|allow| {
-                    allow.is_empty() || allow.iter().any(|d| *d.id == *p.credential_id)
-                })
-            })
-            .filter(|p| {
-                user_handle.is_none_or(|h| p.user_handle.as_deref().map(|u| &u[..]) == Some(h))
-            })
-            .cloned()
-            .collect();
-        if found.is_empty() {
-            Err(Ctap2Error::NoCredentials.into())
-        } else {
-            Ok(found)
-        }
-    }
-
-    async fn save_credential(
-        &mut self,
-        passkey: Passkey,
-        _: PublicKeyCredentialUserEntity,
-        _: PublicKeyCredentialRpEntity,
-        _: Options,
-    ) -> Result<(), CtapStatus> {
-        self.0.push(passkey);
-        Ok(())
-    }
-
-    async fn update_credential(&mut self, passkey: &Passkey) -> Result<(), CtapStatus> {
-        for stored in self
-            .0
-            .iter_mut()
-            .filter(|p| p.credential_id == passkey.credential_id)
-        {
-            *stored = passkey.clone();
-        }
-        Ok(())
-    }
-
-    async fn get_info(&self) -> StoreInfo {
-        StoreInfo {
-            discoverability: DiscoverabilitySupport::ForcedDiscoverable,
-        }
-    }
-}
-
-type SoftwareClient =
-    Client<Passkeys, User, passkey_crypto::AvailableBackend, public_suffix::PublicSuffixList, ()>;
-
-/// A browser with a platform authenticator, at one origin.
-pub struct Device {
-    client: SoftwareClient,
-    origin: url::Url,
-}
+/// A browser with a platform authenticator at the main project's origin: the
+/// `baas-testkit` device, which the load tool drives too.
+pub struct Device(baas_testkit::Device);
 
 impl Device {
     /// A synced passkey, as `passkey-authenticator` makes them: BE and BS set, counter always 0.
@@ -443,49 +331,20 @@ impl Device {
     }
 
     pub fn at(origin: &str, counter: bool) -> Self {
-        let mut authenticator = Authenticator::new(
-            Aaguid::new_empty(),
-            Passkeys::default(),
-            User { verifies: true },
-            passkey_crypto::AvailableBackend,
-        );
-        authenticator.set_make_credentials_with_signature_counter(counter);
-        Self {
-            client: Client::new(authenticator).allows_insecure_localhost(true),
-            origin: origin.parse().unwrap(),
-        }
+        Self(baas_testkit::Device::at(origin, counter))
     }
+}
 
-    /// `navigator.credentials.create({publicKey: options})`, then `toJSON()`.
-    pub async fn create(&mut self, options: &Value) -> Value {
-        let options: CredentialCreationOptions =
-            serde_json::from_value(json!({ "publicKey": options })).unwrap();
-        let credential = self
-            .client
-            .register(&self.origin, options, DefaultClientData)
-            .await
-            .unwrap();
-        serde_json::to_value(credential).unwrap()
+impl std::ops::Deref for Device {
+    type Target = baas_testkit::Device;
+
+    fn deref(&self) -> &Self::Target {
+        &self.0
     }
+}
 
-    /// `navigator.credentials.get({publicKey: options})`, then `toJSON()`.
-    pub async fn get(&mut self, options: &Value) -> Value {
-        let options: CredentialRequestOptions =
-            serde_json::from_value(json!({ "publicKey": options })).unwrap();
-        let credential = self
-            .client
-            .authenticate(&self.origin, options, DefaultClientData)
-            .await
-            .unwrap();
-        serde_json::to_value(credential).unwrap()
-    }
-
-    /// The authenticator's credentials (to clone the authenticator).
-    pub fn credentials(&self) -> Passkeys {
-        self.client.authenticator().store().clone()
-    }
-
-    pub fn restore(&mut self, credentials: Passkeys) {
-        *self.client.authenticator_mut().store_mut() = credentials;
+impl std::ops::DerefMut for Device {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
     }
 }
