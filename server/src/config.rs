@@ -97,6 +97,11 @@ pub struct Options {
     #[arg(long, env = "BAAS_RATE_LIMIT", default_value_t = 600)]
     pub rate_limit: u32,
 
+    /// Requests per minute per project on the same endpoints, whatever their IPs; 0 turns only
+    /// this limit off.
+    #[arg(long, env = "BAAS_PROJECT_RATE_LIMIT", default_value_t = 30_000)]
+    pub project_rate_limit: u32,
+
     /// Take the client IP of rate limiting from the last `X-Forwarded-For` entry (set this only
     /// behind a proxy that appends it).
     #[arg(long, env = "BAAS_TRUST_FORWARDED_FOR")]
@@ -117,8 +122,10 @@ pub struct Config {
     pub database_url: String,
     /// Directory served at `/`, if any.
     pub static_dir: Option<PathBuf>,
-    /// Requests per minute per client IP on unauthenticated endpoints; 0 is off.
+    /// Requests per minute per client IP on unauthenticated endpoints; 0 turns every limit off.
     pub rate_limit: u32,
+    /// Requests per minute per project on the same endpoints; 0 is off.
+    pub project_rate_limit: u32,
     /// Whether the client IP comes from the last `X-Forwarded-For` entry.
     pub trust_forwarded_for: bool,
     /// Seconds a signing key signs before the next one takes over.
@@ -248,6 +255,7 @@ impl Config {
             database_url: options.database_url.clone(),
             static_dir: options.static_dir.clone(),
             rate_limit: options.rate_limit,
+            project_rate_limit: options.project_rate_limit,
             trust_forwarded_for: options.trust_forwarded_for,
             key_rotation: options.key_rotation,
             projects,
@@ -405,6 +413,7 @@ mod tests {
         assert_eq!(config.listen.to_string(), "127.0.0.1:8787");
         assert_eq!(config.database_url, "sqlite://baas.sqlite?mode=rwc");
         assert_eq!(config.rate_limit, 600);
+        assert_eq!(config.project_rate_limit, 30_000);
         let [project] = config.projects.as_slice() else {
             panic!("one project expected");
         };

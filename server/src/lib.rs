@@ -78,7 +78,11 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 keys: KeyRing::new(config.key_rotation, config.max_access_ttl()),
-                limiter: RateLimiter::new(config.rate_limit, config.trust_forwarded_for),
+                limiter: RateLimiter::new(
+                    config.rate_limit,
+                    config.project_rate_limit,
+                    config.trust_forwarded_for,
+                ),
                 config,
                 projects,
                 store,

@@ -10,6 +10,7 @@ mod ceremonies;
 mod input;
 mod postgres;
 mod process;
+mod rate_limit;
 mod refresh;
 mod relying_party;
 mod store;

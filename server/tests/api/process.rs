@@ -24,6 +24,7 @@ fn help_lists_every_option_and_variable() {
         "BAAS_REFRESH_TTL",
         "BAAS_CHALLENGE_TTL",
         "BAAS_RATE_LIMIT",
+        "BAAS_PROJECT_RATE_LIMIT",
     ] {
         assert!(help.contains(name), "--help lacks {name}:\n{help}");
     }

@@ -53,6 +53,7 @@ pub fn config() -> Config {
         database_url: String::new(),
         static_dir: None,
         rate_limit: 0,
+        project_rate_limit: 0,
         trust_forwarded_for: false,
         key_rotation: 30 * 86_400,
         projects: vec![
