@@ -206,8 +206,9 @@ pub enum Rotation {
     Unknown,
 }
 
-/// An access-token signing key as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An access-token signing key as stored. Its `Debug` leaves the private key out, so that no
+/// log line can carry it.
+#[derive(Clone, PartialEq, Eq)]
 pub struct SigningKey {
     /// The rotation slot it signs for, `"{period}:{index}"`: at most one key per slot.
     pub slot: String,
@@ -219,6 +220,18 @@ pub struct SigningKey {
     pub use_from: i64,
     /// Second from which it no longer signs.
     pub use_until: i64,
+}
+
+impl std::fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("slot", &self.slot)
+            .field("kid", &self.kid)
+            .field("private_key", &"<redacted>")
+            .field("use_from", &self.use_from)
+            .field("use_until", &self.use_until)
+            .finish()
+    }
 }
 
 /// How many expired rows a purge deleted.
@@ -330,4 +343,26 @@ pub trait Store: Send + Sync {
     /// Deletes expired challenges, nonces, refresh tokens and sessions, and signing keys that
     /// stopped signing before `keys_before`.
     async fn purge(&self, now: i64, keys_before: i64) -> Result<Purged>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_signing_key_leaves_the_private_key_out() {
+        let key = SigningKey {
+            slot: "1:0".into(),
+            kid: "kid-1".into(),
+            private_key: vec![0xd5; 40],
+            use_from: 1,
+            use_until: 2,
+        };
+        let debug = format!("{key:?}");
+        assert!(
+            debug.contains("kid-1") && debug.contains("<redacted>"),
+            "{debug}"
+        );
+        assert!(!debug.contains("213"), "{debug}");
+    }
 }

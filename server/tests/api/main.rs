@@ -7,6 +7,7 @@
 mod support;
 
 mod ceremonies;
+mod durability;
 mod input;
 mod postgres;
 mod process;
