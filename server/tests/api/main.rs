@@ -6,6 +6,7 @@
 
 mod support;
 
+mod attacks;
 mod ceremonies;
 mod durability;
 mod input;
@@ -14,6 +15,7 @@ mod process;
 mod rate_limit;
 mod refresh;
 mod relying_party;
+mod secrets;
 mod store;
 mod tokens;
 mod wallet;

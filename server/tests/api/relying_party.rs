@@ -8,10 +8,10 @@ use sha2::{Digest, Sha256};
 
 use crate::support::{CHALLENGE_TTL, Device, OTHER_KEY, OTHER_ORIGIN, RP_ID, Reply, TestServer};
 
-fn keep(_: &mut Value) {}
+pub fn keep(_: &mut Value) {}
 
 /// Registration with options and credential edited on the way.
-async fn register(
+pub async fn register(
     server: &TestServer,
     device: &mut Device,
     edit_options: impl FnOnce(&mut Value),
@@ -25,7 +25,7 @@ async fn register(
 }
 
 /// Sign-in with options and credential edited on the way.
-async fn sign_in(
+pub async fn sign_in(
     server: &TestServer,
     device: &mut Device,
     edit_options: impl FnOnce(&mut Value),
@@ -39,7 +39,7 @@ async fn sign_in(
 }
 
 /// A registered device.
-async fn registered() -> (TestServer, Device) {
+pub async fn registered() -> (TestServer, Device) {
     let server = TestServer::start().await;
     let mut device = Device::new();
     server.sign_up(&mut device).await;
@@ -47,7 +47,7 @@ async fn registered() -> (TestServer, Device) {
 }
 
 /// Rewrites a base64url member of `credential.response`.
-fn edit_bytes(credential: &mut Value, member: &str, edit: impl FnOnce(&mut Vec<u8>)) {
+pub fn edit_bytes(credential: &mut Value, member: &str, edit: impl FnOnce(&mut Vec<u8>)) {
     let slot = &mut credential["response"][member];
     let mut bytes = base64url::decode(slot.as_str().unwrap()).unwrap();
     edit(&mut bytes);
@@ -55,7 +55,7 @@ fn edit_bytes(credential: &mut Value, member: &str, edit: impl FnOnce(&mut Vec<u
 }
 
 /// Rewrites the clientDataJSON object (signed only at sign-in; `none` attestation signs nothing).
-fn edit_client_data(credential: &mut Value, edit: impl FnOnce(&mut Value)) {
+pub fn edit_client_data(credential: &mut Value, edit: impl FnOnce(&mut Value)) {
     edit_bytes(credential, "clientDataJSON", |bytes| {
         let mut client_data: Value = serde_json::from_slice(bytes).unwrap();
         edit(&mut client_data);
@@ -64,7 +64,7 @@ fn edit_client_data(credential: &mut Value, edit: impl FnOnce(&mut Value)) {
 }
 
 /// Offset of the flags byte in a registration's attestationObject: just after the rpIdHash.
-fn flags_offset(attestation_object: &[u8]) -> usize {
+pub fn flags_offset(attestation_object: &[u8]) -> usize {
     let hash = Sha256::digest(RP_ID.as_bytes());
     attestation_object
         .windows(32)
