@@ -297,7 +297,7 @@ fn es256(header: &Value, payload: &Value, key: &p256::ecdsa::SigningKey) -> Stri
 /// Standard base64 with padding, as PEM has it.
 fn base64_std(bytes: &[u8]) -> String {
     let mut text = base64url::encode(bytes).replace('-', "+").replace('_', "/");
-    while text.len() % 4 != 0 {
+    while !text.len().is_multiple_of(4) {
         text.push('=');
     }
     text

@@ -123,7 +123,9 @@ async fn sqlite_migrations_are_idempotent_across_restarts() {
         SqlStore::connect(&url),
         SqlStore::connect(&url)
     );
-    (a.unwrap(), b.unwrap(), c.unwrap());
+    for store in [a, b, c] {
+        store.unwrap();
+    }
     assert_eq!(migrations(&url).await, applied);
     let server = TestServer::open(config(), dir, Default::default()).await;
     server
@@ -151,6 +153,8 @@ async fn postgres_migrations_are_idempotent_across_restarts() {
         SqlStore::connect(&url),
         SqlStore::connect(&url)
     );
-    (a.unwrap(), b.unwrap(), c.unwrap());
+    for store in [a, b, c] {
+        store.unwrap();
+    }
     assert_eq!(migrations(&url).await, applied);
 }
