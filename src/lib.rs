@@ -12,6 +12,22 @@
 //! const baas = createBaasClient({ projectId, publishableKey, apiUrl });
 //! const session = await baas.auth.signUpWithPasskey(); // { address: '0x…', accessToken, expiresAt, … }
 //! ```
+//!
+//! Rust crates that are themselves compiled with `wasm-bindgen` use the same client through
+//! [`Auth`]: build a [`ClientConfig`], then await the promises its methods return.
+//! `examples/rust-app` is a complete crate doing this:
+//!
+//! ```ignore
+//! use baas_sdk::{Auth, ClientConfig};
+//! use wasm_bindgen_futures::JsFuture;
+//!
+//! let config = ClientConfig::new(Some("demo"), Some("sb_publishable_demo"), Some(api_url), None)?;
+//! let auth = Auth::new(config);
+//! let session = JsFuture::from(auth.sign_in_with_passkey(None)).await?; // a `BaasSession` object
+//! ```
+//!
+//! Errors are JavaScript `BaasError`s (see [`ErrorCode`] for the codes); [`Error`] is their Rust
+//! form inside the crate.
 
 #[cfg(target_arch = "wasm32")]
 mod address;
@@ -56,6 +72,8 @@ mod webcrypto;
 pub use address::address_from_cose_key;
 #[cfg(target_arch = "wasm32")]
 pub use auth::Auth;
+#[cfg(target_arch = "wasm32")]
+pub use baas_core::client_config::ClientConfig;
 #[cfg(target_arch = "wasm32")]
 pub use client::create_baas_client;
 #[cfg(target_arch = "wasm32")]
