@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use baas_core::Address;
 use baas_core::api::SignInMethod;
-use baas_core::siwe::SiweMessage;
+use baas_core::siwe::{SiweMessage, rfc3339};
 use js_sys::{Array, Date, Function, Object, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -56,8 +56,10 @@ pub(crate) async fn sign_in(
         .map_err(|e| Error::new(ErrorCode::NonceFetchFailed, e.into_cause()))?;
     let nonce = js::get_string(&answer, "nonce")
         .ok_or_else(|| Error::new(ErrorCode::NonceFetchFailed, answer.clone()))?;
+    // The server's clock, so that a device whose clock is wrong still signs a valid message.
+    let times = js::get_string(&answer, "issuedAt").zip(js::get_string(&answer, "expirationTime"));
 
-    let message = message(&address, chain_id, &nonce)?;
+    let message = message(&address, chain_id, &nonce, times)?;
     let params = Array::of2(&utf8_hex(&message).into(), &address.as_str().into());
     let signature = request(&provider, "personal_sign", params).await?;
 
@@ -101,27 +103,31 @@ async fn current_wallet_session(state: &Rc<ClientState>, provider: &JsValue) -> 
     (same && !session.is_null()).then_some(session)
 }
 
-/// The EIP-4361 message for this page: domain = host, URI = origin, valid for five minutes.
-fn message(address: &str, chain_id: u64, nonce: &str) -> Result<String, Error> {
+/// The EIP-4361 message for this page: domain = host, URI = origin, issued and expiring at
+/// `times` (the server's, as its nonce answer gives them), or by the local clock for five minutes.
+fn message(
+    address: &str,
+    chain_id: u64,
+    nonce: &str,
+    times: Option<(String, String)>,
+) -> Result<String, Error> {
     let location = js::get(&js_sys::global(), "location");
     let host = js::get_string(&location, "host").unwrap_or_default();
     let origin = js::get_string(&location, "origin").unwrap_or_default();
-    let now = Date::new_0();
-    let expires = Date::new(&(now.get_time() + MESSAGE_LIFETIME_MS).into());
+    let (issued_at, expiration_time) = times
+        .filter(|(issued, expires)| rfc3339::is_date_time(issued) && rfc3339::is_date_time(expires))
+        .unwrap_or_else(|| {
+            let now = Date::new_0();
+            let expires = Date::new(&(now.get_time() + MESSAGE_LIFETIME_MS).into());
+            (now.to_iso_string().into(), expires.to_iso_string().into())
+        });
     let address: Address = address
         .parse()
         .map_err(|e| Error::from_core(ErrorCode::WalletUnavailable, e))?;
-    let mut message = SiweMessage::new(
-        &host,
-        address,
-        &origin,
-        chain_id,
-        nonce,
-        &String::from(now.to_iso_string()),
-    );
+    let mut message = SiweMessage::new(&host, address, &origin, chain_id, nonce, &issued_at);
     message.statement =
         Some(["Sign in to ", host.as_str(), " with your Ethereum account."].concat());
-    message.expiration_time = Some(String::from(expires.to_iso_string()));
+    message.expiration_time = Some(expiration_time);
     message
         .to_text()
         .map_err(|e| Error::from_core(ErrorCode::VerifyFailed, e))

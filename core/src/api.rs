@@ -72,6 +72,11 @@ pub struct NonceResponse {
     /// The nonce to put in the SIWE message: single use, bound to the project, the address and
     /// the chain ID, valid for the project's challenge lifetime.
     pub nonce: String,
+    /// The server's time now (RFC 3339): the message's `Issued At`, so a device whose clock is
+    /// wrong still signs a message the server accepts.
+    pub issued_at: String,
+    /// When the nonce expires (RFC 3339): the message's `Expiration Time`.
+    pub expiration_time: String,
 }
 
 /// `POST /v1/auth/wallet/login` body.

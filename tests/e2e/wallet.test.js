@@ -126,3 +126,27 @@ test('getInjectedWallets lists the wallets that announce themselves (EIP-6963)',
   assert.equal(wallets[0].same, true);
   await context.close();
 });
+
+test('a device whose clock is ten minutes fast still signs in: the message carries the server\'s times', async () => {
+  const context = await browser.newContext();
+  const wallet = await installWallet(context);
+  await context.addInitScript(() => {
+    const skew = 10 * 60 * 1000;
+    const RealDate = Date;
+    globalThis.Date = class extends RealDate {
+      constructor(...args) {
+        super(...(args.length ? args : [RealDate.now() + skew]));
+      }
+      static now() {
+        return RealDate.now() + skew;
+      }
+    };
+  });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready="true"]');
+  const { value, error } = await attempt(page, 'return baas.auth.signInWithWallet(window.ethereum);');
+  assert.equal(error, undefined);
+  assert.equal(value.address, wallet.account.address);
+  await context.close();
+});

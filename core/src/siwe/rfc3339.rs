@@ -41,6 +41,52 @@ pub fn unix_time(text: &str) -> Option<i64> {
     Some(days * 86_400 + t.hour * 3_600 + t.minute * 60 + t.second - t.offset_minutes * 60)
 }
 
+/// The RFC 3339 `date-time` of Unix time `unix` (whole seconds), in UTC: `YYYY-MM-DDTHH:MM:SSZ`.
+/// Years outside 0000–9999 are clamped to that range's ends, which no real clock reaches.
+pub fn format(unix: i64) -> String {
+    let min = days_from_civil(0, 1, 1) * 86_400;
+    let max = days_from_civil(9999, 12, 31) * 86_400 + 86_399;
+    let unix = unix.clamp(min, max);
+    let (days, secs) = (unix.div_euclid(86_400), unix.rem_euclid(86_400));
+    let (year, month, day) = civil_from_days(days);
+    let mut text = String::with_capacity(20);
+    for (value, width, after) in [
+        (year, 4, '-'),
+        (month, 2, '-'),
+        (day, 2, 'T'),
+        (secs / 3_600, 2, ':'),
+        (secs / 60 % 60, 2, ':'),
+        (secs % 60, 2, 'Z'),
+    ] {
+        for place in (0..width).rev() {
+            let digit = value / 10_i64.pow(place) % 10;
+            text.push(char::from(b'0' + digit as u8));
+        }
+        text.push(after);
+    }
+    text
+}
+
+/// The proleptic Gregorian date of a day count from 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`, the inverse of [`days_from_civil`]).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
 fn parse(b: &[u8]) -> Option<DateTime> {
     let sep = |at: usize, expected: u8| b.get(at) == Some(&expected);
     let separators = sep(4, b'-')
@@ -125,6 +171,23 @@ fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_unix_time_and_round_trips() {
+        // Values checked with `new Date(unix * 1000).toISOString()`.
+        for (unix, text) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_735_689_600, "2025-01-01T00:00:00Z"),
+            (951_868_799, "2000-02-29T23:59:59Z"),
+            (-1, "1969-12-31T23:59:59Z"),
+            (4_102_444_800, "2100-01-01T00:00:00Z"),
+        ] {
+            assert_eq!(format(unix), text);
+        }
+        for unix in (-62_000_000_000_i64..253_000_000_000).step_by(7_777_777) {
+            assert_eq!(unix_time(&format(unix)), Some(unix), "{unix}");
+        }
+    }
 
     #[test]
     fn valid_forms() {

@@ -11,7 +11,7 @@
 use axum::Json;
 use axum::extract::State;
 use baas_core::api::{NonceRequest, NonceResponse, Session, SignInMethod, WalletLoginRequest};
-use baas_core::siwe::SiweMessage;
+use baas_core::siwe::{SiweMessage, rfc3339};
 use baas_core::{Address, eip191};
 use sha2::{Digest as _, Sha256};
 
@@ -43,6 +43,8 @@ pub async fn nonce(
     let address: Address = request.address.parse()?;
     check_chain(&project, request.chain_id)?;
     let nonce = random_nonce();
+    let now = state.now();
+    let expires_at = now + project.challenge_ttl;
     state
         .store()
         .put_nonce(&NewNonce {
@@ -52,10 +54,14 @@ pub async fn nonce(
                 address: address.to_checksummed(),
                 chain_id: request.chain_id,
             },
-            expires_at: state.now() + project.challenge_ttl,
+            expires_at,
         })
         .await?;
-    Ok(Json(NonceResponse { nonce }))
+    Ok(Json(NonceResponse {
+        nonce,
+        issued_at: rfc3339::format(now),
+        expiration_time: rfc3339::format(expires_at),
+    }))
 }
 
 /// `POST /v1/auth/wallet/login`: verifies the signed message and returns a session for its

@@ -234,6 +234,15 @@ async fn nonces_are_long_random_and_single_use() {
         assert!(nonce.len() >= 17 && nonce.bytes().all(|b| b.is_ascii_alphanumeric()));
     }
 
+    // The answer also gives the server's times for the message, so a device whose clock is
+    // wrong still signs one the server accepts.
+    let now = server.state.now();
+    let body = request_nonce(&server, &wallet.address().to_checksummed(), CHAIN)
+        .await
+        .ok();
+    assert_eq!(body["issuedAt"], rfc3339(now));
+    assert_eq!(body["expirationTime"], rfc3339(now + CHALLENGE_TTL));
+
     let text = message(&server, &wallet, &first).to_text().unwrap();
     let signature = wallet.sign(&text);
     submit(&server, &text, &signature).await.ok();
