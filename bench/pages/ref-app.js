@@ -1,0 +1,8 @@
+// The app the bench loads for the JavaScript reference SDK, bundled and minified by esbuild.
+import { createClient } from '../reference/sdk.js';
+
+/** Creates the client (restoring a stored session) and reads the session. */
+export async function start(apiUrl) {
+  const baas = createClient({ projectId: 'demo', publishableKey: 'sb_publishable_demo', apiUrl });
+  return { baas, session: baas.auth.getSession(), memory: null };
+}
