@@ -15,7 +15,8 @@
 //!   for `--warmup` + `--seconds`; sign-ins completed in the last `--seconds` count. Prints
 //!   sign-ins/s, p50/p99 of the whole sign-in and of the `login` request alone, errors, and the
 //!   CPU time the load generator and (with `--server-pid`) the server spent per sign-in.
-//! - `ceiling`: what the machine can do at best, on `--threads` threads: raw ES256 verifications
+//! - `ceiling`: what the machine can do at best, on `--threads` threads (per CPU second of each
+//!   thread, added up, so that other processes on the machine do not lower it): raw ES256 verifications
 //!   with RustCrypto `p256` (what baas-core uses) and with `ring`; the core's whole sign-in
 //!   verification step (`baas_core::authentication::verify` on a real assertion, with the COSE
 //!   key parsed as the server does), and ES256 access-token signing (`jsonwebtoken` with
@@ -189,7 +190,12 @@ struct LoadArgs {
 
 /// CPU seconds (user + system) a process has used, from /proc.
 fn cpu_seconds(pid: &str) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat_cpu_seconds(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU seconds (user + system) in a `stat` file of /proc (a process's or a thread's).
+fn stat_cpu_seconds(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     // Fields after the command name (which may hold spaces) start after the last ')'.
     let fields: Vec<&str> = stat
         .rsplit_once(')')
@@ -387,12 +393,16 @@ async fn load(args: LoadArgs) -> Value {
 
 // --- ceiling --------------------------------------------------------------------------------
 
-/// Runs `work` on `threads` threads for `duration`; returns operations per second in all.
+/// Runs `work` on `threads` threads for `duration`; returns the operations per CPU second of
+/// each thread, added up: the rate of `threads` cores that are not shared with anything else
+/// (other processes on the machine take wall time, not the measuring threads' CPU time).
 fn rate<F: Fn() + Sync>(threads: usize, duration: Duration, work: F) -> f64 {
-    let total: u64 = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let handles: Vec<_> = (0..threads)
             .map(|_| {
                 scope.spawn(|| {
+                    let cpu = || stat_cpu_seconds("/proc/thread-self/stat");
+                    let start = cpu();
                     let end = Instant::now() + duration;
                     let mut n = 0u64;
                     while Instant::now() < end {
@@ -401,13 +411,12 @@ fn rate<F: Fn() + Sync>(threads: usize, duration: Duration, work: F) -> f64 {
                         }
                         n += 16;
                     }
-                    n
+                    n as f64 / (cpu() - start).max(0.01)
                 })
             })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).sum()
-    });
-    total as f64 / duration.as_secs_f64()
+    })
 }
 
 fn ceiling(threads: usize, duration: Duration) -> Value {
