@@ -14,7 +14,7 @@
 //! ```
 //!
 //! Rust crates that are themselves compiled with `wasm-bindgen` use the same client through
-//! [`Auth`]: build a [`ClientConfig`], then await the promises its methods return.
+//! `Auth`: build a `ClientConfig`, then await the promises its methods return.
 //! `examples/rust-app` is a complete crate doing this:
 //!
 //! ```ignore
@@ -26,7 +26,7 @@
 //! let session = JsFuture::from(auth.sign_in_with_passkey(None)).await?; // a `BaasSession` object
 //! ```
 //!
-//! Errors are JavaScript `BaasError`s (see [`ErrorCode`] for the codes); [`Error`] is their Rust
+//! Errors are JavaScript `BaasError`s (see `ErrorCode` for the codes); `Error` is their Rust
 //! form inside the crate.
 
 #[cfg(target_arch = "wasm32")]
