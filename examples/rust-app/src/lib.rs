@@ -1,5 +1,5 @@
 //! Example: an app written in Rust (compiled with `wasm-bindgen`) that signs its user in with
-//! baas-sdk's [`Auth`](baas_sdk::Auth), the same client JavaScript apps get from
+//! baas-sdk's `baas_sdk::Auth`, the same client JavaScript apps get from
 //! `createBaasClient`. It exports one function, `signInAndGreet(apiUrl)`, returning the text to
 //! show. Built (and linted) for `wasm32-unknown-unknown` by the test command; empty natively.
 
