@@ -40,6 +40,27 @@ const median = (xs) => {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const gzipSize = (file) => execFileSync('gzip', ['-9', '-n', '-c', file], { maxBuffer: 1 << 26 }).length;
 
+/** Cores kept busy by all processes over the next `ms` milliseconds (/proc/stat). */
+async function busyCores(ms = 1000) {
+  const busy = () => {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return f.reduce((a, b) => a + b, 0) - f[3] - f[4]; // all but idle and iowait, in 1/100 s
+  };
+  const a = busy();
+  await sleep(ms);
+  return (busy() - a) / 100 / (ms / 1000);
+}
+
+/** Waits up to 30 s for the machine to be quiet (other work under half a core); returns the
+ * cores other processes kept busy when the section starts. */
+const busyAtStart = {};
+async function waitQuiet(section) {
+  let cores = await busyCores();
+  for (let i = 0; i < 29 && cores > 0.5; i++) cores = await busyCores();
+  busyAtStart[section] = cores;
+  if (cores > 0.5) log(`the machine is busy (${cores.toFixed(2)} cores used by other processes): ${section} figures will be noisy`);
+}
+
 // --- Download size --------------------------------------------------------------------------
 
 async function bundle(entry, outfile, alias = {}) {
@@ -95,7 +116,7 @@ function wasmProfile() {
     strippedBytes: readFileSync(`${dir}/stripped.wasm`).length,
     strippedGzip: gzipSize(`${dir}/stripped.wasm`),
     total,
-    top: code.slice(0, 15).map((i) => ({ name: i.name, bytes: i.shallow_size, percent: i.shallow_size_percent })),
+    top: code.slice(0, 15).map((i) => ({ name: i.name, bytes: i.shallow_size, percent: (100 * i.shallow_size) / total })),
     crates: [...crates].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, bytes]) => ({ name, bytes })),
   };
 }
@@ -305,7 +326,8 @@ async function browserRuns(browser, sdk, server, staticSite) {
       fetch += b - Math.max(a, until);
       until = b;
     }
-    startups.push({ total: s.t1 - s.t0, fetch, files: s.resources.length });
+    const [imported, instantiated, created] = s.marks;
+    startups.push({ total: s.t1 - s.t0, fetch, files: s.resources.length, imported: imported - s.t0, init: instantiated - imported, client: created - instantiated, getSession: s.t1 - created });
   }
   await startContext.close();
   return {
@@ -320,6 +342,10 @@ async function browserRuns(browser, sdk, server, staticSite) {
       total: median(startups.map((s) => s.total)),
       withoutFetch: median(startups.map((s) => s.total - s.fetch)),
       fetch: median(startups.map((s) => s.fetch)),
+      imported: median(startups.map((s) => s.imported)),
+      init: median(startups.map((s) => s.init)),
+      client: median(startups.map((s) => s.client)),
+      getSession: median(startups.map((s) => s.getSession)),
       runs: startups.length,
     },
   };
@@ -330,6 +356,7 @@ async function browserBench() {
   const staticSite = await serveStatic({ '/': site });
   const ours = await startOurs({ staticDir: site });
   const reference = await startReference({ staticDir: site });
+  await waitQuiet('browser');
   const browser = await launchBrowser();
   try {
     log('browser: @baas/sdk against baas-server');
@@ -361,6 +388,49 @@ function load(server, { seconds = RUNS.loadSeconds, warmup = 1, users = RUNS.use
   return result;
 }
 
+/** Share of the server's CPU samples per kind of work, by symbol name. */
+const PROFILE_KINDS = [
+  ['P-256 arithmetic (verify, token signing)', /p256::|primeorder|crypto_bigint|elliptic_curve|subtle::|ecdsa::/],
+  ['kernel (syscalls, scheduling, I/O)', /^\[k\]/],
+  ['SQLite and sqlx', /sqlite3|wal[A-Z]|sqlx|pager|btree|Vdbe|flume|pcache/],
+  ['allocator and memcpy', /malloc|free|memmove|memcpy|memset|memcmp|_int_|unlink_chunk/],
+  ['axum, hyper, tokio, tower, tracing', /axum|hyper|tokio|tower|http::|tracing/],
+  ['JSON, base64, SHA-256', /serde|base64|sha2|Sha256|compress/],
+  ['locks and threads (libc)', /pthread|futex|syscall|park/],
+];
+
+/**
+ * A CPU profile of baas-server during the tmpfs load (perf, when installed): 5 s at 499 Hz
+ * after the sign-ups and the warm-up, summed per kind of work.
+ */
+function startPerf(pid) {
+  try {
+    execFileSync('perf', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return Promise.resolve(null);
+  }
+  const data = `${OUT}/perf.data`;
+  const child = spawn('sh', ['-c', `sleep 2.5; exec perf record -q -F 499 -p ${pid} -o ${data} -- sleep 5`], { stdio: 'ignore' });
+  return new Promise((done) => child.once('exit', done)).then(() => {
+    try {
+      const report = execFileSync('perf', ['report', '-i', data, '--no-children', '--sort', 'symbol', '--stdio'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 });
+      const kinds = new Map(PROFILE_KINDS.map(([k]) => [k, 0]));
+      let other = 0;
+      for (const line of report.split('\n')) {
+        const m = line.match(/^\s*([\d.]+)%\s+(\[.\])\s+(.*?)\s*$/);
+        if (!m) continue;
+        const name = `${m[2]} ${m[3]}`;
+        const kind = PROFILE_KINDS.find(([, re]) => re.test(name));
+        if (kind) kinds.set(kind[0], kinds.get(kind[0]) + Number(m[1]));
+        else other += Number(m[1]);
+      }
+      return [...kinds, ['other', other]].sort((a, b) => b[1] - a[1]).map(([kind, percent]) => ({ kind, percent }));
+    } catch {
+      return null;
+    }
+  });
+}
+
 function rssKiB(pid) {
   return Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
 }
@@ -375,6 +445,7 @@ function opensslSpeed() {
 }
 
 async function serverBench() {
+  await waitQuiet('server');
   log('server: verify ceilings (RustCrypto p256, ring, OpenSSL), core verify step, token signing');
   // Rates per CPU second of the measuring threads (bench/loadgen), so that other processes on
   // this shared machine do not lower them; both cores = 2 × one core (2 cores, no SMT).
@@ -391,7 +462,9 @@ async function serverBench() {
 
   log('server: sign-in load on baas-server (SQLite on tmpfs: commits without fsync)');
   const shm = await startOurs({ dataDir: await mkdtemp('/dev/shm/baas-bench-') });
+  const perf = startPerf(shm.pid);
   const oursTmpfs = load(shm);
+  const profile = await perf;
   await shm.stop();
   await rm(shm.dir, { recursive: true, force: true });
 
@@ -418,7 +491,7 @@ async function serverBench() {
     await ref.stop();
     memory[accounts] = { ours, reference: refRss, seedSeconds: seeded.seconds };
   }
-  return { one, two, openssl, oursDisk, oursTmpfs, reference, memory };
+  return { one, two, openssl, oursDisk, oursTmpfs, reference, memory, profile };
 }
 
 // --- Report ----------------------------------------------------------------------------------
@@ -510,6 +583,8 @@ async function main() {
   notes.push(`Timer resolution seen by the pages: ${web.ours.cached.resolutionUs.toFixed(1)} µs (performance.now is coarsened without cross-origin isolation); per-call figures come from batches of 100,000 calls (getSession) and rounds of 1,000 awaited calls (signInWithPasskey), median of 30 and 11.`);
   notes.push(`Cached-session phase: ${web.ours.cached.requests} API requests and ${web.ours.cached.ceremonies} ceremonies (ours), ${web.reference.cached.requests} and ${web.reference.cached.ceremonies} (reference).`);
   notes.push(`Full sign-in: each page signs out, waits 60 ms (a user clicks some time after the page is idle), then times signInWithPasskey() until the session, with Chromium's virtual authenticator; by then @baas/sdk has prefetched its challenge (one request in the timed part), the reference SDK asks for its options first (two requests).`);
+  const st = (x) => `import of the bundle ${ms(x.imported)}, init() ${ms(x.init)}, createBaasClient/createClient ${ms(x.client)}, getSession() ${ms(x.getSession)}`;
+  notes.push(`Start-up, where the time goes (medians): ours: ${st(web.ours.startup)}; reference: ${st(web.reference.startup)}.`);
   notes.push(`Start-up: median of ${web.ours.startup.runs} page loads each, from one static server on loopback; fetch time is the union of the resource-timing intervals (ours: fetch ${ms(web.ours.startup.fetch)}, reference ${ms(web.reference.startup.fetch)}).`);
   const sv = server;
   const perCore = (x) => 1e6 / x;
@@ -519,7 +594,10 @@ async function main() {
   notes.push(`Server CPU per sign-in on tmpfs: ${us(tmpfsCpu)}, of which the core verify step ≈ ${us(verifyUs)} (raw p256 ${us(perCore(sv.one.p256VerifyPerSecond))}, ring would take ${us(perCore(sv.one.ringVerifyPerSecond))}), access-token signing ≈ ${us(jwtUs)} (jsonwebtoken parses the PKCS#8 key on every token; raw p256 signing takes ${us(perCore(sv.one.p256SignPerSecond))}, ring ${us(perCore(sv.one.ringSignPerSecond))}), the rest ≈ ${us(tmpfsCpu - verifyUs - jwtUs)} (HTTP, JSON, the two requests' four SQLite transactions). Node reference: ${us(sv.reference.serverCpuUsPerSignIn)} per sign-in on one core (${sv.reference.serverCpuCores.toFixed(2)} cores busy).`);
   notes.push(`Commits: a baas-server sign-in makes 4 SQLite write transactions (challenge stored; challenge taken; counter; session and refresh token), each fsync'd (synchronous = FULL): ${Math.round(4 * sv.oursDisk.perSecond)} commits/s on disk, ${sv.oursDisk.serverCpuCores.toFixed(2)} server cores busy, i.e. the disk run waits on fsync, not on CPU.`);
   const noisy = [['ours, disk', sv.oursDisk], ['ours, tmpfs', sv.oursTmpfs], ['Node', sv.reference]].map(([n, r]) => `${n} ${r.otherCpuCores.toFixed(2)}`).join(', ');
-  notes.push(`Other processes on the machine during the load runs (cores busy, noise): ${noisy}; load average at start ${loadavgAtStart}.`);
+  if (sv.profile) {
+    notes.push(`CPU profile of baas-server during the tmpfs run (perf, 5 s at 499 Hz): ${sv.profile.map((p) => `${p.kind} ${p.percent.toFixed(1)} %`).join(', ')}.`);
+  }
+  notes.push(`Other processes on the machine (cores busy, noise): at the start of the browser runs ${busyAtStart.browser.toFixed(2)}, of the server runs ${busyAtStart.server.toFixed(2)}, during the load runs ${noisy}; load average at start ${loadavgAtStart}. The bench waits up to 30 s for a quiet machine before each part.`);
   notes.push('Ceilings and the core, token and signing rates are per CPU second of the measuring threads (OpenSSL: `openssl speed`, which divides by CPU time too), so other processes on the machine do not lower them; both cores = 2 × one core.');
   notes.push(`Server load: ${RUNS.users} users with keep-alive connections and software authenticators (baas-testkit), ${RUNS.loadSeconds} s measured after 1 s of warm-up; the load generator used ${us(server.oursDisk.clientCpuUsPerSignIn)} of CPU per sign-in on the same 2 cores. The Node reference keeps its state in memory (no commit).`);
   if (profile) {
