@@ -29,6 +29,11 @@
 //! Errors are JavaScript `BaasError`s (see `ErrorCode` for the codes); `Error` is their Rust
 //! form inside the crate.
 
+/// Talc instead of the default dlmalloc: smaller and faster on wasm32 (single-threaded here).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[cfg(target_arch = "wasm32")]
 mod address;
 #[cfg(target_arch = "wasm32")]
