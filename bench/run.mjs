@@ -610,7 +610,14 @@ async function main() {
       profile.crates.map((c) => `| ${c.name} | ${c.bytes} |`).join('\n') +
       '\n'
     : '';
-  const md = `${markdown(rows)}\n${notes.map((n) => `- ${n}`).join('\n')}\n${top}\nMeasured by \`scripts/bench\` in ${Math.round(seconds)} s on ${new Date().toISOString().slice(0, 10)}.\n`;
+  const git = (...args) => execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8' }).trim();
+  let commit = 'unknown commit';
+  try {
+    commit = `commit ${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') ? ' with local changes' : ''}`;
+  } catch {
+    // not a git checkout
+  }
+  const md = `${markdown(rows)}\n${notes.map((n) => `- ${n}`).join('\n')}\n${top}\nMeasured by \`scripts/bench\` at ${commit} in ${Math.round(seconds)} s on ${new Date().toISOString().slice(0, 10)}.\n`;
   await writeFile(`${ROOT}/bench/results.md`, md);
   await writeFile(`${OUT}/results.json`, JSON.stringify({ size, profile, web, server, rows, seconds }, null, 2));
   console.log();
