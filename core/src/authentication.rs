@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::authenticator_data::AuthenticatorData;
 use crate::client_data::{Ceremony, ClientData, client_data_hash};
-use crate::registration::check_credential_identity;
+use crate::credential_json::PublicKeyCredentialJson;
 use crate::relying_party::{check_backup_flags, check_user_verified};
 use crate::{CoseKey, Error, RelyingParty, Result, base64url, signature};
 
@@ -45,25 +45,7 @@ impl RequestOptionsJson {
 }
 
 /// `AuthenticationResponseJSON` (L3 §5.1): what `credential.toJSON()` gives after `get()`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AuthenticationResponseJson {
-    /// The credential ID, base64url; must equal `rawId`.
-    pub id: String,
-    /// The credential ID, base64url.
-    pub raw_id: String,
-    /// Always `public-key`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The authenticator's response.
-    pub response: AssertionResponseJson,
-    /// `platform` or `cross-platform`, when the browser says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authenticator_attachment: Option<String>,
-    /// Client extension outputs (unused).
-    #[serde(default)]
-    pub client_extension_results: serde_json::Map<String, serde_json::Value>,
-}
+pub type AuthenticationResponseJson = PublicKeyCredentialJson<AssertionResponseJson>;
 
 /// `AuthenticatorAssertionResponseJSON`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,17 +61,6 @@ pub struct AssertionResponseJson {
     /// base64url of the user handle the credential was created for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_handle: Option<String>,
-}
-
-impl AuthenticationResponseJson {
-    /// The ID of the credential that signed, after checking `type` and that `id` is `rawId`.
-    ///
-    /// # Errors
-    /// [`Error::UnsupportedCredentialType`], [`Error::InvalidBase64Url`],
-    /// [`Error::CredentialIdMismatch`].
-    pub fn credential_id(&self) -> Result<Vec<u8>> {
-        check_credential_identity(&self.id, &self.raw_id, &self.kind)
-    }
 }
 
 /// What the relying party recorded about the credential at registration and last sign-in.

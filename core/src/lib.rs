@@ -35,6 +35,7 @@ pub mod base64url;
 pub mod client_config;
 pub mod client_data;
 pub mod cose_key;
+pub mod credential_json;
 pub mod eip191;
 pub mod registration;
 pub mod relying_party;

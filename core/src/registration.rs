@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::client_data::{Ceremony, ClientData, client_data_hash};
+use crate::credential_json::{PUBLIC_KEY, PublicKeyCredentialJson};
 use crate::relying_party::{check_backup_flags, check_user_verified};
 use crate::{
     Address, AttestationObject, AttestationStatement, CoseKey, Error, RelyingParty, Result,
@@ -136,32 +137,11 @@ impl CreationOptionsJson {
     }
 }
 
-/// The credential `type` of every WebAuthn credential.
-pub(crate) const PUBLIC_KEY: &str = "public-key";
-
 /// `RegistrationResponseJSON` (L3 §5.1): what `credential.toJSON()` gives after `create()`.
 ///
 /// Only `id`, `rawId`, `type`, `clientDataJSON` and `attestationObject` are required; the other
 /// members are checked against the attestation when present.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RegistrationResponseJson {
-    /// The credential ID, base64url; must equal `rawId`.
-    pub id: String,
-    /// The credential ID, base64url.
-    pub raw_id: String,
-    /// Always `public-key`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// The authenticator's response.
-    pub response: AttestationResponseJson,
-    /// `platform` or `cross-platform`, when the browser says.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authenticator_attachment: Option<String>,
-    /// Client extension outputs (unused).
-    #[serde(default)]
-    pub client_extension_results: serde_json::Map<String, serde_json::Value>,
-}
+pub type RegistrationResponseJson = PublicKeyCredentialJson<AttestationResponseJson>;
 
 /// `AuthenticatorAttestationResponseJSON`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,7 +196,7 @@ pub fn verify(
     challenge: &[u8],
     response: &RegistrationResponseJson,
 ) -> Result<Registration> {
-    let credential_id = check_credential_identity(&response.id, &response.raw_id, &response.kind)?;
+    let credential_id = response.credential_id()?;
     let client_data_json = base64url::decode(&response.response.client_data_json)?;
     ClientData::parse(&client_data_json)?.check(Ceremony::Create, challenge, rp)?;
     let hash = client_data_hash(&client_data_json);
@@ -243,22 +223,6 @@ pub fn verify(
         backed_up: data.flags.backed_up(),
         transports: response.response.transports.clone().unwrap_or_default(),
     })
-}
-
-/// Steps: `type` is `public-key` and `id` is the canonical encoding of `rawId`; returns the
-/// decoded credential ID.
-pub(crate) fn check_credential_identity(id: &str, raw_id: &str, kind: &str) -> Result<Vec<u8>> {
-    if kind != PUBLIC_KEY {
-        return Err(Error::UnsupportedCredentialType);
-    }
-    let credential_id = base64url::decode(raw_id)?;
-    if id != raw_id {
-        return Err(Error::CredentialIdMismatch);
-    }
-    if credential_id.is_empty() {
-        return Err(Error::CredentialIdMismatch);
-    }
-    Ok(credential_id)
 }
 
 /// Step 23: the attestation statement is valid for its format.
