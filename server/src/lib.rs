@@ -17,6 +17,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod jwt_crypto;
 pub mod rate_limit;
 pub mod routes;
 pub mod sessions;

@@ -74,7 +74,9 @@ struct Cache {
 impl KeyRing {
     /// Keys that sign for `rotation` seconds each and stay published `max_access_ttl` seconds
     /// (plus a margin) after they retire.
+    /// Installs [`jwt_crypto`](crate::jwt_crypto)'s signer for the process first.
     pub fn new(rotation: i64, max_access_ttl: i64) -> Self {
+        crate::jwt_crypto::install();
         Self {
             rotation,
             retention: max_access_ttl + CLOCK_MARGIN,

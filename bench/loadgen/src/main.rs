@@ -20,7 +20,8 @@
 //!   with RustCrypto `p256` (what baas-core uses) and with `ring`; the core's whole sign-in
 //!   verification step (`baas_core::authentication::verify` on a real assertion, with the COSE
 //!   key parsed as the server does), and ES256 access-token signing (`jsonwebtoken` with
-//!   RustCrypto, as the server signs), and raw ES256 signing with `p256` and `ring` for comparison.
+//!   baas-server's crypto provider, as the server signs), and raw ES256 signing with `p256` and
+//!   `ring` for comparison.
 //! - `seed`: adds filler accounts (each with one credential) to a migrated baas-server SQLite
 //!   file in one transaction, to measure the server's memory with many stored accounts.
 
@@ -451,7 +452,9 @@ fn ceiling(threads: usize, duration: Duration) -> Value {
     };
     check();
 
-    // The access token as the server signs it.
+    // The access token as the server signs it: jsonwebtoken with the server's provider
+    // (ES256 signing on ring).
+    baas_server::jwt_crypto::install();
     let pkcs8 = p256::pkcs8::EncodePrivateKey::to_pkcs8_der(&signing).unwrap();
     let encoding = jsonwebtoken::EncodingKey::from_ec_der(pkcs8.as_bytes());
     let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::ES256);
