@@ -13,6 +13,7 @@ use crate::authenticator_data::AuthenticatorData;
 use crate::client_data::{Ceremony, ClientData, client_data_hash};
 use crate::credential_json::PublicKeyCredentialJson;
 use crate::relying_party::{check_backup_flags, check_user_verified};
+use crate::signature::{Es256Verifier, RustCrypto};
 use crate::{CoseKey, Error, RelyingParty, Result, base64url, signature};
 
 /// `PublicKeyCredentialRequestOptionsJSON` (L3 §5.1.4.2) for a discoverable sign-in.
@@ -86,7 +87,7 @@ pub struct Authentication {
 }
 
 /// Verifies a sign-in response against the challenge issued for it and the stored credential
-/// that `response.rawId` names (§7.2).
+/// that `response.rawId` names (§7.2), on RustCrypto.
 ///
 /// # Errors
 /// The [`Error`] of the first step that fails.
@@ -95,6 +96,21 @@ pub fn verify(
     challenge: &[u8],
     response: &AuthenticationResponseJson,
     stored: &StoredCredential<'_>,
+) -> Result<Authentication> {
+    verify_with(rp, challenge, response, stored, &RustCrypto)
+}
+
+/// [`verify`], with `verifier` doing the signature arithmetic of step 21 (every other step,
+/// DER and key checks included, stays here).
+///
+/// # Errors
+/// The [`Error`] of the first step that fails.
+pub fn verify_with(
+    rp: &RelyingParty,
+    challenge: &[u8],
+    response: &AuthenticationResponseJson,
+    stored: &StoredCredential<'_>,
+    verifier: &impl Es256Verifier,
 ) -> Result<Authentication> {
     response.credential_id()?;
     check_user_handle(response.response.user_handle.as_deref(), stored.user_handle)?;
@@ -107,9 +123,8 @@ pub fn verify(
     check_user_verified(data.flags)?;
     check_backup_flags(data.flags)?;
     check_backup_eligibility(data.flags.backup_eligible(), stored.backup_eligible)?;
-    let key = stored.public_key.verifying_key()?;
-    let hash = client_data_hash(&client_data_json);
-    signature::verify_es256(&key, &auth_data_bytes, &hash, &signature)?;
+    let message = [&auth_data_bytes[..], &client_data_hash(&client_data_json)].concat();
+    signature::verify_es256(verifier, stored.public_key, &message, &signature)?;
     Ok(Authentication {
         sign_count: check_sign_count(data.sign_count, stored.sign_count)?,
         backed_up: data.flags.backed_up(),

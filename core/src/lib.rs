@@ -8,7 +8,9 @@
 //!   [EIP-55](https://eips.ethereum.org/EIPS/eip-55) checksum.
 //! - [`registration`], [`authentication`]: the relying-party verification of WebAuthn L3 §7.1 and
 //!   §7.2, one function per step, on RustCrypto `p256` and `sha2`, with [`client_data`],
-//!   [`relying_party`] and [`signature`] holding the steps both share.
+//!   [`relying_party`] and [`signature`] holding the steps both share. The ES256 arithmetic sits
+//!   behind [`signature::Es256Verifier`], so a native caller can bring a faster one
+//!   (`verify_with`); every check before it stays here.
 //! - [`siwe`]: Sign-In with Ethereum messages ([EIP-4361](https://eips.ethereum.org/EIPS/eip-4361)),
 //!   built by the SDK and parsed and checked by the server; [`eip191`]: the wallet's
 //!   `personal_sign` signature over them, verified by public-key recovery on RustCrypto `k256`.

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::client_data::{Ceremony, ClientData, client_data_hash};
 use crate::credential_json::{PUBLIC_KEY, PublicKeyCredentialJson};
 use crate::relying_party::{check_backup_flags, check_user_verified};
+use crate::signature::{Es256Verifier, RustCrypto};
 use crate::{
     Address, AttestationObject, AttestationStatement, CoseKey, Error, RelyingParty, Result,
     base64url, signature,
@@ -187,7 +188,8 @@ pub struct Registration {
     pub transports: Vec<String>,
 }
 
-/// Verifies a registration response against the challenge issued for it (§7.1).
+/// Verifies a registration response against the challenge issued for it (§7.1), on
+/// RustCrypto.
 ///
 /// # Errors
 /// The [`Error`] of the first step that fails.
@@ -195,6 +197,20 @@ pub fn verify(
     rp: &RelyingParty,
     challenge: &[u8],
     response: &RegistrationResponseJson,
+) -> Result<Registration> {
+    verify_with(rp, challenge, response, &RustCrypto)
+}
+
+/// [`verify`], with `verifier` doing the arithmetic of a self-attestation signature (step 23;
+/// every other step, the key's curve check included, stays here).
+///
+/// # Errors
+/// The [`Error`] of the first step that fails.
+pub fn verify_with(
+    rp: &RelyingParty,
+    challenge: &[u8],
+    response: &RegistrationResponseJson,
+    verifier: &impl Es256Verifier,
 ) -> Result<Registration> {
     let credential_id = response.credential_id()?;
     let client_data_json = base64url::decode(&response.response.client_data_json)?;
@@ -207,8 +223,8 @@ pub fn verify(
     check_user_verified(data.flags)?;
     check_backup_flags(data.flags)?;
     let credential = &attestation.credential;
-    let key = credential.public_key.verifying_key()?;
-    verify_statement(&attestation, &key, &hash)?;
+    credential.public_key.verifying_key()?;
+    verify_statement(&attestation, &hash, verifier)?;
     if credential.credential_id != credential_id.as_slice() {
         return Err(Error::CredentialIdMismatch);
     }
@@ -228,13 +244,15 @@ pub fn verify(
 /// Step 23: the attestation statement is valid for its format.
 fn verify_statement(
     attestation: &AttestationObject<'_>,
-    key: &p256::ecdsa::VerifyingKey,
     client_data_hash: &[u8; 32],
+    verifier: &impl Es256Verifier,
 ) -> Result<()> {
     match attestation.statement {
         AttestationStatement::None => Ok(()),
         AttestationStatement::PackedSelf { sig, .. } => {
-            signature::verify_es256(key, attestation.auth_data_bytes, client_data_hash, sig)
+            let message = [attestation.auth_data_bytes, client_data_hash].concat();
+            let key = &attestation.credential.public_key;
+            signature::verify_es256(verifier, key, &message, sig)
         }
     }
 }

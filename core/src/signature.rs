@@ -1,13 +1,46 @@
 //! ES256 signatures as WebAuthn carries them: an X9.62 `Ecdsa-Sig-Value` in DER over
 //! `authenticatorData ‖ SHA-256(clientDataJSON)` ([WebAuthn L3 §6.3.3](https://www.w3.org/TR/webauthn-3/#sctn-op-get-assertion)).
 //!
-//! [`der_to_raw`] gives the fixed `r ‖ s` form WebCrypto and `p256` take; [`verify_es256`]
-//! verifies natively with RustCrypto.
+//! [`der_to_raw`] gives the fixed `r ‖ s` form WebCrypto and `p256` take. [`verify_es256`]
+//! checks the key, the DER and the scalars here, then leaves the arithmetic to an
+//! [`Es256Verifier`]: [`RustCrypto`] (`p256`, which also runs in wasm) unless the caller brings
+//! another (baas-server brings `ring`).
 
+use p256::ecdsa::Signature;
 use p256::ecdsa::signature::Verifier as _;
-use p256::ecdsa::{Signature, VerifyingKey};
 
-use crate::{Error, Result};
+use crate::{CoseKey, Error, Result};
+
+/// The arithmetic of an ES256 verification (ECDSA on P-256 with SHA-256).
+///
+/// [`verify_es256`] calls it only with a key that is a point of P-256 and a signature whose `r`
+/// and `s` are both in `[1, n − 1]`. It must accept high-S signatures as well as low-S ones:
+/// WebAuthn has no low-S rule and authenticators produce either.
+pub trait Es256Verifier {
+    /// Checks `signature` (`r ‖ s`, big-endian) over `message` (which it hashes with SHA-256)
+    /// under `key`.
+    ///
+    /// # Errors
+    /// [`Error::SignatureInvalid`] when the signature does not verify.
+    fn verify(&self, key: &CoseKey, message: &[u8], signature: &[u8; 64]) -> Result<()>;
+}
+
+/// [`Es256Verifier`] on RustCrypto `p256`: what [`authentication::verify`] and
+/// [`registration::verify`] use.
+///
+/// [`authentication::verify`]: crate::authentication::verify
+/// [`registration::verify`]: crate::registration::verify
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RustCrypto;
+
+impl Es256Verifier for RustCrypto {
+    fn verify(&self, key: &CoseKey, message: &[u8], signature: &[u8; 64]) -> Result<()> {
+        let key = key.verifying_key()?;
+        let signature = Signature::from_slice(signature).map_err(|_| Error::SignatureMalformed)?;
+        key.verify(message, &signature)
+            .map_err(|_| Error::SignatureInvalid)
+    }
+}
 
 /// Converts a strict DER `SEQUENCE { INTEGER r, INTEGER s }` into 64 bytes `r ‖ s`.
 ///
@@ -54,23 +87,24 @@ fn der_integer(der: &[u8]) -> Result<(&[u8], &[u8])> {
     Ok((value, rest))
 }
 
-/// Verifies a WebAuthn ES256 signature: `der_signature` over `signed_data ‖ client_data_hash`.
+/// Verifies a WebAuthn ES256 signature: `der_signature` over `message` (`authenticatorData ‖
+/// SHA-256(clientDataJSON)`) under `key`, with `verifier` doing the arithmetic.
 ///
 /// Both low-S and high-S signatures verify, as authenticators produce either.
 ///
 /// # Errors
-/// [`Error::SignatureMalformed`] or [`Error::SignatureInvalid`].
+/// [`Error::PointNotOnCurve`], [`Error::SignatureMalformed`] (not strict DER, or `r` or `s`
+/// outside `[1, n − 1]`) or [`Error::SignatureInvalid`].
 pub fn verify_es256(
-    key: &VerifyingKey,
-    signed_data: &[u8],
-    client_data_hash: &[u8; 32],
+    verifier: &impl Es256Verifier,
+    key: &CoseKey,
+    message: &[u8],
     der_signature: &[u8],
 ) -> Result<()> {
+    key.verifying_key()?;
     let raw = der_to_raw(der_signature)?;
-    let signature = Signature::from_slice(&raw).map_err(|_| Error::SignatureMalformed)?;
-    let message = [signed_data, client_data_hash].concat();
-    key.verify(&message, &signature)
-        .map_err(|_| Error::SignatureInvalid)
+    Signature::from_slice(&raw).map_err(|_| Error::SignatureMalformed)?;
+    verifier.verify(key, message, &raw)
 }
 
 #[cfg(test)]
@@ -99,19 +133,41 @@ mod tests {
         }
     }
 
+    fn cose(signing: &SigningKey) -> CoseKey {
+        let point = signing.verifying_key().to_sec1_point(false);
+        let (x, y) = point.as_bytes()[1..].split_at(32);
+        CoseKey::from_coordinates(x.try_into().unwrap(), y.try_into().unwrap())
+    }
+
     #[test]
     fn verifies_low_s_and_high_s() {
-        let verifying = *key().verifying_key();
+        let key = cose(&key());
+        let message = [&b"data"[..], &[7; 32]].concat();
         let signature = sign(b"data", &[7; 32]);
-        verify_es256(&verifying, b"data", &[7; 32], signature.to_der().as_bytes()).unwrap();
+        verify_es256(&RustCrypto, &key, &message, signature.to_der().as_bytes()).unwrap();
         // The same signature with s replaced by n - s also verifies (no low-S rule in WebAuthn).
         let (r, s) = signature.split_scalars();
         let high = Signature::from_scalars(r, -*s).unwrap();
         assert_ne!(high, signature);
-        verify_es256(&verifying, b"data", &[7; 32], high.to_der().as_bytes()).unwrap();
+        verify_es256(&RustCrypto, &key, &message, high.to_der().as_bytes()).unwrap();
         assert_eq!(
-            verify_es256(&verifying, b"datb", &[7; 32], high.to_der().as_bytes()),
+            verify_es256(&RustCrypto, &key, b"datb", high.to_der().as_bytes()),
             Err(Error::SignatureInvalid)
+        );
+    }
+
+    #[test]
+    fn refuses_a_key_off_the_curve() {
+        let signature = sign(b"data", &[7; 32]);
+        let off_curve = CoseKey::from_coordinates([1; 32], [2; 32]);
+        assert_eq!(
+            verify_es256(
+                &RustCrypto,
+                &off_curve,
+                b"data",
+                signature.to_der().as_bytes()
+            ),
+            Err(Error::PointNotOnCurve)
         );
     }
 
@@ -144,7 +200,17 @@ mod tests {
     fn zero_scalars_are_malformed() {
         let zero = [0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x01];
         assert_eq!(
-            verify_es256(key().verifying_key(), b"", &[0; 32], &zero),
+            verify_es256(&RustCrypto, &cose(&key()), b"", &zero),
+            Err(Error::SignatureMalformed)
+        );
+        // n itself, the smallest value out of range.
+        let n = "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551";
+        let n: Vec<u8> = (0..32)
+            .map(|i| u8::from_str_radix(&n[2 * i..2 * i + 2], 16).unwrap())
+            .collect();
+        let der = [&[0x30, 0x26, 0x02, 0x21, 0x00][..], &n, &[0x02, 0x01, 0x01]].concat();
+        assert_eq!(
+            verify_es256(&RustCrypto, &cose(&key()), b"", &der),
             Err(Error::SignatureMalformed)
         );
     }

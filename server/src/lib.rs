@@ -19,6 +19,7 @@ pub mod error;
 pub mod extract;
 pub mod jwt_crypto;
 pub mod rate_limit;
+pub mod ring_verifier;
 pub mod routes;
 pub mod sessions;
 pub mod signing_keys;

@@ -19,7 +19,8 @@
 //!   thread, added up, so that other processes on the machine do not lower it): raw ES256 verifications
 //!   with RustCrypto `p256` (what baas-core uses) and with `ring`; the core's whole sign-in
 //!   verification step (`baas_core::authentication::verify` on a real assertion, with the COSE
-//!   key parsed as the server does), and ES256 access-token signing (`jsonwebtoken` with
+//!   key parsed as the server does) on RustCrypto and, as baas-server runs it, on `ring`
+//!   (`verify_with` and the server's `Ring`), and ES256 access-token signing (`jsonwebtoken` with
 //!   baas-server's crypto provider, as the server signs), and raw ES256 signing with `p256` and
 //!   `ring` for comparison.
 //! - `seed`: adds filler accounts (each with one credential) to a migrated baas-server SQLite
@@ -34,6 +35,7 @@ use baas_core::authentication::{
     self, AuthenticationResponseJson, RequestOptionsJson, StoredCredential,
 };
 use baas_core::{CoseKey, RelyingParty, registration};
+use baas_server::ring_verifier::Ring;
 use baas_testkit::Device;
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _, AsyncWriteExt as _, BufReader};
@@ -440,7 +442,8 @@ fn ceiling(threads: usize, duration: Duration) -> Value {
     // A real assertion from the software authenticator, verified by the core as the server
     // does it (COSE key parsed from its stored bytes, then every §7.2 step).
     let (rp, challenge, response, cose, user_handle, backup_eligible) = core_fixture();
-    let check = || {
+    // With `ring`, the same step as baas-server runs it (the core's checks, ring's arithmetic).
+    let check = |ring: bool| {
         let key = CoseKey::from_cbor(&cose).unwrap();
         let stored = StoredCredential {
             public_key: &key,
@@ -448,9 +451,14 @@ fn ceiling(threads: usize, duration: Duration) -> Value {
             sign_count: 0,
             backup_eligible,
         };
-        authentication::verify(&rp, &challenge, &response, &stored).unwrap();
+        if ring {
+            authentication::verify_with(&rp, &challenge, &response, &stored, &Ring).unwrap();
+        } else {
+            authentication::verify(&rp, &challenge, &response, &stored).unwrap();
+        }
     };
-    check();
+    check(false);
+    check(true);
 
     // The access token as the server signs it: jsonwebtoken with the server's provider
     // (ES256 signing on ring).
@@ -492,7 +500,8 @@ fn ceiling(threads: usize, duration: Duration) -> Value {
         "ringVerifyPerSecond": rate(threads, duration, || {
             ring_key.verify(&message, &raw).unwrap();
         }),
-        "coreVerifyStepPerSecond": rate(threads, duration, check),
+        "coreVerifyStepPerSecond": rate(threads, duration, || check(false)),
+        "serverVerifyStepPerSecond": rate(threads, duration, || check(true)),
         "jwtSignPerSecond": rate(threads, duration, || {
             jsonwebtoken::encode(&header, &claims, &encoding).unwrap();
         }),

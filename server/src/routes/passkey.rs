@@ -16,6 +16,7 @@ use crate::AppState;
 use crate::config::Project;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, CurrentProject};
+use crate::ring_verifier::Ring;
 use crate::sessions;
 use crate::store::{
     Ceremony, Credential, IssuedChallenge, NewAccount, NewChallenge, SignInUpdate, StoreError,
@@ -80,7 +81,8 @@ pub async fn register(
     let user_handle = issued
         .user_handle
         .ok_or_else(|| ApiError::internal("registration challenge without a user handle"))?;
-    let registration = registration::verify(&project.rp, &issued.challenge, &request.credential)?;
+    let registration =
+        registration::verify_with(&project.rp, &issued.challenge, &request.credential, &Ring)?;
     let address = registration.address.to_checksummed();
     let credential = Credential {
         id: registration.credential_id,
@@ -165,7 +167,7 @@ pub async fn login(
         .ok_or(ApiError::CredentialNotFound)?;
     let mut credential = stored.credential;
     let public_key = CoseKey::from_cbor(&credential.public_key).map_err(ApiError::internal)?;
-    let verified = authentication::verify(
+    let verified = authentication::verify_with(
         &project.rp,
         &issued.challenge,
         &request.credential,
@@ -175,6 +177,7 @@ pub async fn login(
             sign_count: credential.sign_count,
             backup_eligible: credential.backup_eligible,
         },
+        &Ring,
     )?;
     let update = SignInUpdate {
         project_id: &project.id,
