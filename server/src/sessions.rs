@@ -10,6 +10,68 @@ use crate::error::ApiError;
 use crate::store::{Credential, NewRefreshToken, Rotation, Session};
 use crate::tokens::{self, Claims, Expiry};
 
+/// A session about to start: the rows to store, and the refresh token to hand out once they
+/// are stored.
+pub struct NewSession {
+    /// The session row.
+    pub session: Session,
+    /// Its first refresh token, as stored.
+    pub token: NewRefreshToken,
+    refresh_token: String,
+}
+
+impl NewSession {
+    /// A fresh session of `address` of the project, signed in at `now` by `method` (with
+    /// `credential_id`, for a passkey).
+    pub fn new(
+        project: &Project,
+        address: &str,
+        method: SignInMethod,
+        credential_id: Option<&[u8]>,
+        now: i64,
+    ) -> Self {
+        let (refresh_token, hash) = tokens::new_refresh_token();
+        Self {
+            session: Session {
+                id: tokens::random_id(),
+                project_id: project.id.clone(),
+                address: address.to_owned(),
+                method,
+                credential_id: credential_id.map(<[u8]>::to_vec),
+            },
+            token: NewRefreshToken {
+                hash,
+                created_at: now,
+                expires_at: now + project.refresh_ttl,
+            },
+            refresh_token,
+        }
+    }
+
+    /// The session as the client gets it, once the store holds it: the refresh token and a
+    /// first access token.
+    ///
+    /// # Errors
+    /// [`ApiError::Internal`] when the store fails.
+    pub async fn issue(
+        self,
+        state: &AppState,
+        project: &Project,
+        credential: Option<&Credential>,
+    ) -> Result<api::Session, ApiError> {
+        let now = self.token.created_at;
+        respond(
+            state,
+            project,
+            &self.session,
+            self.refresh_token,
+            credential,
+            now,
+        )
+        .await
+    }
+}
+
 /// Starts a session for `address` after a sign-in, with its first refresh token.
 ///
 /// # Errors
@@ -21,22 +83,13 @@ pub async fn start(
     method: SignInMethod,
     credential: Option<&Credential>,
 ) -> Result<api::Session, ApiError> {
-    let now = state.now();
-    let session = Session {
-        id: tokens::random_id(),
-        project_id: project.id.clone(),
-        address: address.to_owned(),
-        method,
-        credential_id: credential.map(|c| c.id.clone()),
-    };
-    let (refresh_token, hash) = tokens::new_refresh_token();
-    let token = NewRefreshToken {
-        hash,
-        created_at: now,
-        expires_at: now + project.refresh_ttl,
-    };
-    state.store().start_session(&session, &token).await?;
-    respond(state, project, &session, refresh_token, credential, now).await
+    let credential_id = credential.map(|c| c.id.as_slice());
+    let new = NewSession::new(project, address, method, credential_id, state.now());
+    state
+        .store()
+        .start_session(&new.session, &new.token)
+        .await?;
+    new.issue(state, project, credential).await
 }
 
 /// Rotates a refresh token: the session continues with a new refresh token and access token.

@@ -3,8 +3,9 @@
 //! [`sql::SqlStore`] implements it on SQLite and PostgreSQL with one schema.
 //!
 //! Every operation that must not race is one atomic statement or transaction here (consuming a
-//! challenge or a nonce, creating a wallet account, the counter compare-and-set, rotating a refresh token, choosing the signing key of
-//! a period), so any number of server processes can share one store.
+//! challenge or a nonce, creating a wallet account, completing a passkey sign-in with its
+//! counter compare-and-set, rotating a refresh token, choosing the signing key of a period), so
+//! any number of server processes can share one store.
 
 pub mod sql;
 
@@ -165,6 +166,30 @@ pub struct SignInUpdate<'a> {
     pub now: i64,
 }
 
+/// A verified passkey sign-in, to write in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedSignIn<'a> {
+    /// The sign-in challenge it answered, to take.
+    pub challenge_id: &'a str,
+    /// The counter compare-and-set.
+    pub update: SignInUpdate<'a>,
+    /// The session to start.
+    pub session: &'a Session,
+    /// The session's first refresh token.
+    pub token: &'a NewRefreshToken,
+}
+
+/// Outcome of [`Store::complete_sign_in`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignInOutcome {
+    /// Everything is written.
+    Completed,
+    /// The challenge was taken first (a replay, or a concurrent request): nothing is written.
+    ChallengeTaken,
+    /// Another sign-in changed the counter first: nothing is written.
+    CounterMoved,
+}
+
 /// A session: one family of refresh tokens, the `sid` of its access tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
@@ -267,6 +292,15 @@ pub trait Store: Send + Sync {
         ceremony: Ceremony,
     ) -> Result<Option<IssuedChallenge>>;
 
+    /// The challenge `id` if it was issued for this project and ceremony, left in the store
+    /// (expired or not: the caller judges expiry).
+    async fn challenge(
+        &self,
+        id: &str,
+        project_id: &str,
+        ceremony: Ceremony,
+    ) -> Result<Option<IssuedChallenge>>;
+
     /// Stores a wallet nonce.
     async fn put_nonce(&self, nonce: &NewNonce) -> Result<()>;
 
@@ -296,9 +330,11 @@ pub trait Store: Send + Sync {
         credential_id: &[u8],
     ) -> Result<Option<CredentialWithHandle>>;
 
-    /// Stores the counter and backup state of a verified sign-in if the counter is still the
-    /// one the verification started from; false when another sign-in changed it first.
-    async fn record_sign_in(&self, update: &SignInUpdate<'_>) -> Result<bool>;
+    /// Writes a verified passkey sign-in in one transaction: takes its sign-in challenge,
+    /// stores the counter and backup state if the counter is still the one the verification
+    /// started from, and starts the session with its first refresh token. All or nothing: when
+    /// the challenge is gone or the counter moved, nothing is written.
+    async fn complete_sign_in(&self, sign_in: &CompletedSignIn<'_>) -> Result<SignInOutcome>;
 
     /// The account `address` of the project.
     async fn account(&self, project_id: &str, address: &str) -> Result<Option<Account>>;

@@ -17,9 +17,10 @@ use crate::config::Project;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, CurrentProject};
 use crate::ring_verifier::Ring;
-use crate::sessions;
+use crate::sessions::{self, NewSession};
 use crate::store::{
-    Ceremony, Credential, IssuedChallenge, NewAccount, NewChallenge, SignInUpdate, StoreError,
+    Ceremony, CompletedSignIn, Credential, IssuedChallenge, NewAccount, NewChallenge,
+    SignInOutcome, SignInUpdate, StoreError,
 };
 use crate::tokens;
 
@@ -149,6 +150,10 @@ pub async fn login_options(
 /// `POST /v1/auth/passkey/login`: verifies the assertion against the stored credential and
 /// returns a session for its account.
 ///
+/// The challenge is read, the assertion verified, then one transaction takes the challenge,
+/// moves the counter and starts the session (one commit per sign-in instead of three). A failed
+/// attempt uses the challenge up all the same.
+///
 /// # Errors
 /// Challenge errors, [`ApiError::CredentialNotFound`], every relying-party error of
 /// `baas-core` (a counter that another sign-in moved first is `COUNTER_REGRESSION`); store
@@ -158,7 +163,35 @@ pub async fn login(
     CurrentProject(project): CurrentProject,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    let issued = take_challenge(&state, &project, &request.challenge_id, Ceremony::Login).await?;
+    let issued = state
+        .store()
+        .challenge(&request.challenge_id, &project.id, Ceremony::Login)
+        .await?
+        .ok_or(ApiError::ChallengeNotFound)?;
+    match sign_in(&state, &project, &request, &issued).await {
+        Ok(session) => Ok(Json(session)),
+        Err(error) => {
+            // As if the challenge had been taken before verifying (a no-op when it was).
+            state
+                .store()
+                .take_challenge(&request.challenge_id, &project.id, Ceremony::Login)
+                .await?;
+            Err(error)
+        }
+    }
+}
+
+/// The sign-in of `login` once its challenge is found: every check, then the one transaction.
+async fn sign_in(
+    state: &AppState,
+    project: &Project,
+    request: &LoginRequest,
+    issued: &IssuedChallenge,
+) -> Result<Session, ApiError> {
+    let now = state.now();
+    if now >= issued.expires_at {
+        return Err(ApiError::ChallengeExpired);
+    }
     let credential_id = request.credential.credential_id()?;
     let stored = state
         .store()
@@ -179,28 +212,34 @@ pub async fn login(
         },
         &Ring,
     )?;
-    let update = SignInUpdate {
-        project_id: &project.id,
-        credential_id: &credential.id,
-        previous_sign_count: credential.sign_count,
-        sign_count: verified.sign_count,
-        backed_up: verified.backed_up,
-        now: state.now(),
+    let new = NewSession::new(
+        project,
+        &credential.address,
+        SignInMethod::Passkey,
+        Some(&credential.id),
+        now,
+    );
+    let sign_in = CompletedSignIn {
+        challenge_id: &request.challenge_id,
+        update: SignInUpdate {
+            project_id: &project.id,
+            credential_id: &credential.id,
+            previous_sign_count: credential.sign_count,
+            sign_count: verified.sign_count,
+            backed_up: verified.backed_up,
+            now,
+        },
+        session: &new.session,
+        token: &new.token,
     };
-    if !state.store().record_sign_in(&update).await? {
-        return Err(baas_core::Error::CounterRegression.into());
+    match state.store().complete_sign_in(&sign_in).await? {
+        SignInOutcome::Completed => {}
+        SignInOutcome::ChallengeTaken => return Err(ApiError::ChallengeNotFound),
+        SignInOutcome::CounterMoved => return Err(baas_core::Error::CounterRegression.into()),
     }
     credential.sign_count = verified.sign_count;
     credential.backed_up = verified.backed_up;
-    let session = sessions::start(
-        &state,
-        &project,
-        &credential.address,
-        SignInMethod::Passkey,
-        Some(&credential),
-    )
-    .await?;
-    Ok(Json(session))
+    new.issue(state, project, Some(&credential)).await
 }
 
 /// A trimmed display name of 1 to 64 characters without control characters.

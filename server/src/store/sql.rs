@@ -13,9 +13,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, Executor as _, Row as _, SqlSafeStr as _};
 
 use super::{
-    Account, Ceremony, Credential, CredentialWithHandle, IssuedChallenge, NewAccount, NewChallenge,
-    NewNonce, NewRefreshToken, NonceBinding, Purged, Result, Rotation, Session, SignInUpdate,
-    SigningKey, Store, StoreError,
+    Account, Ceremony, CompletedSignIn, Credential, CredentialWithHandle, IssuedChallenge,
+    NewAccount, NewChallenge, NewNonce, NewRefreshToken, NonceBinding, Purged, Result, Rotation,
+    Session, SignInOutcome, SigningKey, Store, StoreError,
 };
 
 /// The schema migrations, in order, as (version, description, portable SQL).
@@ -207,6 +207,14 @@ fn session_of(row: &AnyRow) -> Result<Session> {
     })
 }
 
+fn challenge_of(row: &AnyRow) -> Result<IssuedChallenge> {
+    Ok(IssuedChallenge {
+        challenge: row.try_get("challenge")?,
+        user_handle: row.try_get("user_handle")?,
+        expires_at: row.try_get("expires_at")?,
+    })
+}
+
 fn signing_key_of(row: &AnyRow) -> Result<SigningKey> {
     Ok(SigningKey {
         slot: row.try_get("slot")?,
@@ -257,14 +265,25 @@ impl Store for SqlStore {
         .bind(ceremony.as_str())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|row| {
-            Ok(IssuedChallenge {
-                challenge: row.try_get("challenge")?,
-                user_handle: row.try_get("user_handle")?,
-                expires_at: row.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        row.as_ref().map(challenge_of).transpose()
+    }
+
+    async fn challenge(
+        &self,
+        id: &str,
+        project_id: &str,
+        ceremony: Ceremony,
+    ) -> Result<Option<IssuedChallenge>> {
+        let row = sqlx::query(
+            "SELECT challenge, user_handle, expires_at FROM challenges
+             WHERE id = $1 AND project_id = $2 AND ceremony = $3",
+        )
+        .bind(id)
+        .bind(project_id)
+        .bind(ceremony.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(challenge_of).transpose()
     }
 
     async fn put_nonce(&self, nonce: &NewNonce) -> Result<()> {
@@ -375,8 +394,24 @@ impl Store for SqlStore {
         row.as_ref().map(credential_of).transpose()
     }
 
-    async fn record_sign_in(&self, update: &SignInUpdate<'_>) -> Result<bool> {
-        let result = sqlx::query(
+    async fn complete_sign_in(&self, sign_in: &CompletedSignIn<'_>) -> Result<SignInOutcome> {
+        let update = &sign_in.update;
+        // Starts with a write, so SQLite takes the write lock before anything else; PostgreSQL
+        // locks the challenge row, and a concurrent taker finds it gone once this commits.
+        let mut tx = self.pool.begin().await?;
+        let taken = sqlx::query(
+            "DELETE FROM challenges WHERE id = $1 AND project_id = $2 AND ceremony = $3",
+        )
+        .bind(sign_in.challenge_id)
+        .bind(update.project_id)
+        .bind(Ceremony::Login.as_str())
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(SignInOutcome::ChallengeTaken);
+        }
+        let counted = sqlx::query(
             "UPDATE credentials SET sign_count = $1, backed_up = $2, last_used_at = $3
              WHERE project_id = $4 AND credential_id = $5 AND sign_count = $6",
         )
@@ -386,9 +421,15 @@ impl Store for SqlStore {
         .bind(update.project_id)
         .bind(update.credential_id)
         .bind(i64::from(update.previous_sign_count))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(result.rows_affected() == 1)
+        if counted.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(SignInOutcome::CounterMoved);
+        }
+        insert_session(&mut tx, sign_in.session, sign_in.token).await?;
+        tx.commit().await?;
+        Ok(SignInOutcome::Completed)
     }
 
     async fn account(&self, project_id: &str, address: &str) -> Result<Option<Account>> {
@@ -411,20 +452,7 @@ impl Store for SqlStore {
 
     async fn start_session(&self, session: &Session, token: &NewRefreshToken) -> Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO sessions (id, project_id, address, method, credential_id, created_at, expires_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(&session.id)
-        .bind(&session.project_id)
-        .bind(&session.address)
-        .bind(method_name(session.method))
-        .bind(&session.credential_id)
-        .bind(token.created_at)
-        .bind(token.expires_at)
-        .execute(&mut *tx)
-        .await?;
-        insert_refresh_token(&mut tx, &session.id, token).await?;
+        insert_session(&mut tx, session, token).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -598,6 +626,28 @@ impl Store for SqlStore {
             .await?,
         })
     }
+}
+
+/// Inserts a session and its first refresh token.
+async fn insert_session(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    session: &Session,
+    token: &NewRefreshToken,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id, project_id, address, method, credential_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&session.id)
+    .bind(&session.project_id)
+    .bind(&session.address)
+    .bind(method_name(session.method))
+    .bind(&session.credential_id)
+    .bind(token.created_at)
+    .bind(token.expires_at)
+    .execute(&mut **tx)
+    .await?;
+    insert_refresh_token(tx, &session.id, token).await
 }
 
 async fn insert_refresh_token(

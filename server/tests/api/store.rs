@@ -9,8 +9,8 @@ use baas_server::clock::{Clock as _, SystemClock};
 use baas_server::store::sql::SqlStore;
 use baas_server::store::{Account, CredentialWithHandle, IssuedChallenge, Purged};
 use baas_server::store::{
-    Ceremony, Credential, NewAccount, NewChallenge, NewNonce, NewRefreshToken, NonceBinding,
-    Rotation, Session, SignInUpdate, SigningKey, Store, StoreError,
+    Ceremony, CompletedSignIn, Credential, NewAccount, NewChallenge, NewNonce, NewRefreshToken,
+    NonceBinding, Rotation, Session, SignInOutcome, SignInUpdate, SigningKey, Store, StoreError,
 };
 use baas_server::tokens::random_id;
 use tokio::task::JoinHandle;
@@ -33,6 +33,7 @@ pub async fn exercise(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
     challenges_are_taken_once(&store).await;
     accounts_and_counters(&store).await;
+    sign_in_challenges_are_taken_once(&store).await;
     refresh_token_rotation(&store).await;
     one_signing_key_per_slot(&store).await;
     purge_deletes_what_expired(&store).await;
@@ -53,6 +54,26 @@ async fn challenges_are_taken_once(store: &Arc<dyn Store>) {
         expires_at: now() + 60,
     };
     store.put_challenge(&challenge).await.unwrap();
+    let issued = IssuedChallenge {
+        challenge: challenge.challenge.clone(),
+        user_handle: challenge.user_handle.clone(),
+        expires_at: challenge.expires_at,
+    };
+    for _ in 0..2 {
+        let read = store.challenge(&challenge.id, &project, Ceremony::Register);
+        assert_eq!(
+            read.await.unwrap().as_ref(),
+            Some(&issued),
+            "reading takes nothing"
+        );
+    }
+    for (project, ceremony) in [
+        (random_id(), Ceremony::Register),
+        (project.clone(), Ceremony::Login),
+    ] {
+        let read = store.challenge(&challenge.id, &project, ceremony);
+        assert_eq!(read.await.unwrap(), None, "another project or ceremony");
+    }
     assert_eq!(
         store
             .take_challenge(&challenge.id, &random_id(), Ceremony::Register)
@@ -158,31 +179,36 @@ async fn accounts_and_counters(store: &Arc<dyn Store>) {
         (SignInMethod::Passkey, new.created_at)
     );
 
-    // Two sign-ins verified from counter 5: one compare-and-set wins.
-    let updates = [6, 7].map(|sign_count| {
-        let (store, project, id) = (
-            Arc::clone(store),
-            project.clone(),
-            new.credential.id.clone(),
-        );
+    // Two sign-ins verified from counter 5, each with its own challenge: one compare-and-set
+    // wins, and the other writes nothing (its challenge stays, its session does not start).
+    let attempts = [6, 7].map(|sign_count| {
+        let (store, project, credential) =
+            (Arc::clone(store), project.clone(), new.credential.clone());
         tokio::spawn(async move {
-            let update = SignInUpdate {
-                project_id: &project,
-                credential_id: &id,
-                previous_sign_count: 5,
-                sign_count,
-                backed_up: true,
-                now: now(),
-            };
-            store.record_sign_in(&update).await.unwrap()
+            let challenge = login_challenge(&store, &project).await;
+            let outcome =
+                complete_sign_in(&store, &project, &credential, &challenge, 5, sign_count).await;
+            (outcome, challenge, sign_count)
         })
     });
-    let won: Vec<bool> = join_all(updates)
+    let mut outcomes: Vec<_> = join_all(attempts)
         .await
         .into_iter()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
+    outcomes.sort_by_key(|(outcome, ..)| *outcome != SignInOutcome::Completed);
+    let [(won, won_challenge, won_count), (lost, lost_challenge, _)] = &outcomes[..] else {
+        panic!("two outcomes");
+    };
+    assert_eq!(
+        (*won, *lost),
+        (SignInOutcome::Completed, SignInOutcome::CounterMoved)
+    );
+    assert!(taken(store, &project, won_challenge).await);
+    assert!(
+        !taken(store, &project, lost_challenge).await,
+        "the loser wrote nothing"
+    );
     let stored = store
         .credential(&project, &new.credential.id)
         .await
@@ -190,7 +216,127 @@ async fn accounts_and_counters(store: &Arc<dyn Store>) {
         .unwrap()
         .credential;
     assert!(stored.backed_up);
-    assert_eq!(stored.sign_count, if won[0] { 6 } else { 7 });
+    assert_eq!(stored.sign_count, *won_count);
+}
+
+/// A sign-in challenge taken by concurrent sign-ins of a passkey that does not count (0 stays
+/// 0, so only the challenge can stop them): one completes, every other writes nothing.
+async fn sign_in_challenges_are_taken_once(store: &Arc<dyn Store>) {
+    let project = random_id();
+    let mut new = account(&project);
+    new.credential.sign_count = 0;
+    store.create_account(&new).await.unwrap();
+    let challenge = login_challenge(store, &project).await;
+    let attempts = (0..8).map(|_| {
+        let (store, project, credential, challenge) = (
+            Arc::clone(store),
+            project.clone(),
+            new.credential.clone(),
+            challenge.clone(),
+        );
+        tokio::spawn(async move {
+            complete_sign_in(&store, &project, &credential, &challenge, 0, 0).await
+        })
+    });
+    let outcomes: Vec<_> = join_all(attempts)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let completed = outcomes
+        .iter()
+        .filter(|o| **o == SignInOutcome::Completed)
+        .count();
+    assert_eq!(completed, 1, "{outcomes:?}");
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| matches!(o, SignInOutcome::Completed | SignInOutcome::ChallengeTaken))
+    );
+    assert!(taken(store, &project, &challenge).await);
+    // The challenge of another project or ceremony is not this one.
+    let register = NewChallenge {
+        ceremony: Ceremony::Register,
+        ..new_challenge(&project)
+    };
+    store.put_challenge(&register).await.unwrap();
+    assert_eq!(
+        complete_sign_in(store, &project, &new.credential, &register.id, 0, 0).await,
+        SignInOutcome::ChallengeTaken
+    );
+    let elsewhere = login_challenge(store, &random_id()).await;
+    assert_eq!(
+        complete_sign_in(store, &project, &new.credential, &elsewhere, 0, 0).await,
+        SignInOutcome::ChallengeTaken
+    );
+}
+
+fn new_challenge(project: &str) -> NewChallenge {
+    NewChallenge {
+        id: random_id(),
+        project_id: project.to_owned(),
+        ceremony: Ceremony::Login,
+        challenge: rand::random::<[u8; 32]>().to_vec(),
+        user_handle: None,
+        expires_at: now() + 60,
+    }
+}
+
+/// Issues a sign-in challenge of the project; returns its ID.
+async fn login_challenge(store: &Arc<dyn Store>, project: &str) -> String {
+    let challenge = new_challenge(project);
+    store.put_challenge(&challenge).await.unwrap();
+    challenge.id
+}
+
+/// Whether sign-in challenge `id` of the project is gone.
+async fn taken(store: &Arc<dyn Store>, project: &str, id: &str) -> bool {
+    store
+        .challenge(id, project, Ceremony::Login)
+        .await
+        .unwrap()
+        .is_none()
+}
+
+/// Completes a sign-in of `credential` from counter `from` to `to` with challenge `challenge`;
+/// checks that its session started exactly when it completed.
+async fn complete_sign_in(
+    store: &Arc<dyn Store>,
+    project: &str,
+    credential: &Credential,
+    challenge: &str,
+    from: u32,
+    to: u32,
+) -> SignInOutcome {
+    let session = Session {
+        id: random_id(),
+        project_id: project.to_owned(),
+        address: credential.address.clone(),
+        method: SignInMethod::Passkey,
+        credential_id: Some(credential.id.clone()),
+    };
+    let (first, _) = token(600);
+    let outcome = store
+        .complete_sign_in(&CompletedSignIn {
+            challenge_id: challenge,
+            update: SignInUpdate {
+                project_id: project,
+                credential_id: &credential.id,
+                previous_sign_count: from,
+                sign_count: to,
+                backed_up: true,
+                now: now(),
+            },
+            session: &session,
+            token: &first,
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        store.session_active(project, &session.id).await.unwrap(),
+        outcome == SignInOutcome::Completed
+    );
+    outcome
 }
 
 fn token(expires_in: i64) -> (NewRefreshToken, [u8; 32]) {
@@ -497,6 +643,14 @@ impl Store for BrokenStore {
     ) -> Result<Option<IssuedChallenge>, StoreError> {
         broken()
     }
+    async fn challenge(
+        &self,
+        _: &str,
+        _: &str,
+        _: Ceremony,
+    ) -> Result<Option<IssuedChallenge>, StoreError> {
+        broken()
+    }
     async fn put_nonce(&self, _: &NewNonce) -> Result<(), StoreError> {
         broken()
     }
@@ -522,7 +676,7 @@ impl Store for BrokenStore {
     ) -> Result<Option<CredentialWithHandle>, StoreError> {
         broken()
     }
-    async fn record_sign_in(&self, _: &SignInUpdate<'_>) -> Result<bool, StoreError> {
+    async fn complete_sign_in(&self, _: &CompletedSignIn<'_>) -> Result<SignInOutcome, StoreError> {
         broken()
     }
     async fn account(&self, _: &str, _: &str) -> Result<Option<Account>, StoreError> {
