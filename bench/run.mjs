@@ -390,7 +390,7 @@ function load(server, { seconds = RUNS.loadSeconds, warmup = 1, users = RUNS.use
 
 /** Share of the server's CPU samples per kind of work, by symbol name. */
 const PROFILE_KINDS = [
-  ['P-256 arithmetic (verify, token signing)', /p256::|primeorder|crypto_bigint|elliptic_curve|subtle::|ecdsa::/],
+  ['P-256 arithmetic (verify, token signing)', /p256::|primeorder|crypto_bigint|elliptic_curve|subtle::|ecdsa::|nistz256|ring_core_|ring::/],
   ['kernel (syscalls, scheduling, I/O)', /^\[k\]/],
   ['SQLite and sqlx', /sqlite3|wal[A-Z]|sqlx|pager|btree|Vdbe|flume|pcache/],
   ['allocator and memcpy', /malloc|free|memmove|memcpy|memset|memcmp|_int_|unlink_chunk/],
