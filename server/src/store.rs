@@ -3,9 +3,9 @@
 //! [`sql::SqlStore`] implements it on SQLite and PostgreSQL with one schema.
 //!
 //! Every operation that must not race is one atomic statement or transaction here (consuming a
-//! challenge or a nonce, creating a wallet account, completing a passkey sign-in with its
-//! counter compare-and-set, rotating a refresh token, choosing the signing key of a period), so
-//! any number of server processes can share one store.
+//! challenge or a nonce, creating a wallet account, completing a passkey registration, or a
+//! sign-in with its counter compare-and-set, rotating a refresh token, choosing the signing key
+//! of a period), so any number of server processes can share one store.
 
 pub mod sql;
 
@@ -166,6 +166,19 @@ pub struct SignInUpdate<'a> {
     pub now: i64,
 }
 
+/// A verified passkey registration, to write in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompletedSignUp<'a> {
+    /// The registration challenge it answered, to take.
+    pub challenge_id: &'a str,
+    /// The account to create with its credential.
+    pub account: &'a NewAccount,
+    /// The account's first session.
+    pub session: &'a Session,
+    /// The session's first refresh token.
+    pub token: &'a NewRefreshToken,
+}
+
 /// A verified passkey sign-in, to write in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompletedSignIn<'a> {
@@ -319,9 +332,11 @@ pub trait Store: Send + Sync {
         now: i64,
     ) -> Result<Account>;
 
-    /// Creates an account and its credential in one transaction.
-    /// [`StoreError::Conflict`] when the credential ID (or the address) is taken.
-    async fn create_account(&self, account: &NewAccount) -> Result<()>;
+    /// Writes a verified passkey registration in one transaction: takes its registration
+    /// challenge, creates the account with its credential and starts its first session. All
+    /// or nothing: false when the challenge is gone, [`StoreError::Conflict`] when the
+    /// credential ID (or the address) is taken, and then nothing is written.
+    async fn complete_sign_up(&self, sign_up: &CompletedSignUp<'_>) -> Result<bool>;
 
     /// The credential `credential_id` of the project, with its account's user handle.
     async fn credential(

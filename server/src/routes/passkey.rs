@@ -17,10 +17,10 @@ use crate::config::Project;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, CurrentProject};
 use crate::ring_verifier::Ring;
-use crate::sessions::{self, NewSession};
+use crate::sessions::NewSession;
 use crate::store::{
-    Ceremony, CompletedSignIn, Credential, IssuedChallenge, NewAccount, NewChallenge,
-    SignInOutcome, SignInUpdate, StoreError,
+    Ceremony, CompletedSignIn, CompletedSignUp, Credential, IssuedChallenge, NewAccount,
+    NewChallenge, SignInOutcome, SignInUpdate, StoreError,
 };
 use crate::tokens;
 
@@ -69,6 +69,10 @@ pub async fn register_options(
 /// `POST /v1/auth/passkey/register`: verifies the new credential, creates the account and
 /// returns its first session.
 ///
+/// The challenge is read, the credential verified, then one transaction takes the challenge,
+/// creates the account and starts its session (one commit). A failed attempt uses the challenge
+/// up all the same.
+///
 /// # Errors
 /// Challenge errors, every relying-party error of `baas-core`, [`ApiError::CredentialExists`],
 /// [`ApiError::AccountMethodMismatch`] when the address is a wallet account's; store failures.
@@ -77,8 +81,22 @@ pub async fn register(
     CurrentProject(project): CurrentProject,
     ApiJson(request): ApiJson<RegisterRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    let issued =
-        take_challenge(&state, &project, &request.challenge_id, Ceremony::Register).await?;
+    let id = &request.challenge_id;
+    let session = with_challenge(&state, &project, id, Ceremony::Register, async |issued| {
+        sign_up(&state, &project, &request, issued).await
+    })
+    .await?;
+    Ok(Json(session))
+}
+
+/// The registration of `register` once its challenge is found: every check, then the one
+/// transaction.
+async fn sign_up(
+    state: &AppState,
+    project: &Project,
+    request: &RegisterRequest,
+    issued: IssuedChallenge,
+) -> Result<Session, ApiError> {
     let user_handle = issued
         .user_handle
         .ok_or_else(|| ApiError::internal("registration challenge without a user handle"))?;
@@ -101,7 +119,22 @@ pub async fn register(
         created_at: state.now(),
         credential,
     };
-    match state.store().create_account(&account).await {
+    let new = NewSession::new(
+        project,
+        &address,
+        SignInMethod::Passkey,
+        Some(&account.credential.id),
+        account.created_at,
+    );
+    let sign_up = CompletedSignUp {
+        challenge_id: &request.challenge_id,
+        account: &account,
+        session: &new.session,
+        token: &new.token,
+    };
+    match state.store().complete_sign_up(&sign_up).await {
+        Ok(true) => {}
+        Ok(false) => return Err(ApiError::ChallengeNotFound),
         Err(StoreError::Conflict) => {
             // The credential ID is taken, or (astronomically unlikely: a keccak collision
             // between a P-256 and a secp256k1 key) the address is a wallet account's.
@@ -116,18 +149,10 @@ pub async fn register(
                 ApiError::CredentialExists
             });
         }
-        other => other?,
+        Err(error) => return Err(error.into()),
     }
-    let session = sessions::start(
-        &state,
-        &project,
-        &address,
-        SignInMethod::Passkey,
-        Some(&account.credential),
-    )
-    .await?;
     tracing::info!(project = %project.id, %address, "passkey registered");
-    Ok(Json(session))
+    new.issue(state, project, Some(&account.credential)).await
 }
 
 /// `POST /v1/auth/passkey/login/options`: request options for a discoverable credential.
@@ -163,22 +188,12 @@ pub async fn login(
     CurrentProject(project): CurrentProject,
     ApiJson(request): ApiJson<LoginRequest>,
 ) -> Result<Json<Session>, ApiError> {
-    let issued = state
-        .store()
-        .challenge(&request.challenge_id, &project.id, Ceremony::Login)
-        .await?
-        .ok_or(ApiError::ChallengeNotFound)?;
-    match sign_in(&state, &project, &request, &issued).await {
-        Ok(session) => Ok(Json(session)),
-        Err(error) => {
-            // As if the challenge had been taken before verifying (a no-op when it was).
-            state
-                .store()
-                .take_challenge(&request.challenge_id, &project.id, Ceremony::Login)
-                .await?;
-            Err(error)
-        }
-    }
+    let id = &request.challenge_id;
+    let session = with_challenge(&state, &project, id, Ceremony::Login, async |issued| {
+        sign_in(&state, &project, &request, issued).await
+    })
+    .await?;
+    Ok(Json(session))
 }
 
 /// The sign-in of `login` once its challenge is found: every check, then the one transaction.
@@ -186,12 +201,9 @@ async fn sign_in(
     state: &AppState,
     project: &Project,
     request: &LoginRequest,
-    issued: &IssuedChallenge,
+    issued: IssuedChallenge,
 ) -> Result<Session, ApiError> {
     let now = state.now();
-    if now >= issued.expires_at {
-        return Err(ApiError::ChallengeExpired);
-    }
     let credential_id = request.credential.credential_id()?;
     let stored = state
         .store()
@@ -276,22 +288,34 @@ async fn issue_challenge(
     Ok((challenge.id, challenge.challenge))
 }
 
-/// Takes (single use) the challenge `id` of this project and ceremony, refusing it when expired.
-async fn take_challenge(
+/// Runs the rest of a ceremony with its challenge `id` of this project, read from the store and
+/// not expired. The ceremony's own transaction takes the challenge when it succeeds; a failure
+/// takes it here, so a challenge is used at most once whatever the outcome.
+async fn with_challenge<T>(
     state: &AppState,
     project: &Project,
     id: &str,
     ceremony: Ceremony,
-) -> Result<IssuedChallenge, ApiError> {
+    rest: impl AsyncFnOnce(IssuedChallenge) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
     let issued = state
         .store()
-        .take_challenge(id, &project.id, ceremony)
+        .challenge(id, &project.id, ceremony)
         .await?
         .ok_or(ApiError::ChallengeNotFound)?;
-    if state.now() >= issued.expires_at {
-        return Err(ApiError::ChallengeExpired);
+    let outcome = if state.now() >= issued.expires_at {
+        Err(ApiError::ChallengeExpired)
+    } else {
+        rest(issued).await
+    };
+    if outcome.is_err() {
+        // As if the challenge had been taken before verifying (a no-op when it was).
+        state
+            .store()
+            .take_challenge(id, &project.id, ceremony)
+            .await?;
     }
-    Ok(issued)
+    outcome
 }
 
 #[cfg(test)]

@@ -13,9 +13,9 @@ use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::{AnyPool, AssertSqlSafe, Executor as _, Row as _, SqlSafeStr as _};
 
 use super::{
-    Account, Ceremony, CompletedSignIn, Credential, CredentialWithHandle, IssuedChallenge,
-    NewAccount, NewChallenge, NewNonce, NewRefreshToken, NonceBinding, Purged, Result, Rotation,
-    Session, SignInOutcome, SigningKey, Store, StoreError,
+    Account, Ceremony, CompletedSignIn, CompletedSignUp, Credential, CredentialWithHandle,
+    IssuedChallenge, NewAccount, NewChallenge, NewNonce, NewRefreshToken, NonceBinding, Purged,
+    Result, Rotation, Session, SignInOutcome, SigningKey, Store, StoreError,
 };
 
 /// The schema migrations, in order, as (version, description, portable SQL).
@@ -339,40 +339,26 @@ impl Store for SqlStore {
             .ok_or_else(|| corrupt("an account vanished right after it was ensured"))
     }
 
-    async fn create_account(&self, account: &NewAccount) -> Result<()> {
-        let credential = &account.credential;
-        let transports = serde_json::to_string(&credential.transports)
-            .map_err(|e| StoreError::Backend(e.into()))?;
+    async fn complete_sign_up(&self, sign_up: &CompletedSignUp<'_>) -> Result<bool> {
+        let account = sign_up.account;
+        // Starts with a write (see complete_sign_in). A unique violation below drops the
+        // transaction, which rolls it back.
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "INSERT INTO accounts (project_id, address, user_handle, method, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
+        if !take_challenge_in(
+            &mut tx,
+            sign_up.challenge_id,
+            &account.project_id,
+            Ceremony::Register,
         )
-        .bind(&account.project_id)
-        .bind(&account.address)
-        .bind(&account.user_handle)
-        .bind(method_name(SignInMethod::Passkey))
-        .bind(account.created_at)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO credentials (project_id, credential_id, address, public_key, sign_count,
-                 backup_eligible, backed_up, transports, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(&account.project_id)
-        .bind(&credential.id)
-        .bind(&account.address)
-        .bind(&credential.public_key)
-        .bind(i64::from(credential.sign_count))
-        .bind(i64::from(credential.backup_eligible))
-        .bind(i64::from(credential.backed_up))
-        .bind(transports)
-        .bind(account.created_at)
-        .execute(&mut *tx)
-        .await?;
+        .await?
+        {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        insert_account(&mut tx, account).await?;
+        insert_session(&mut tx, sign_up.session, sign_up.token).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     async fn credential(
@@ -399,15 +385,14 @@ impl Store for SqlStore {
         // Starts with a write, so SQLite takes the write lock before anything else; PostgreSQL
         // locks the challenge row, and a concurrent taker finds it gone once this commits.
         let mut tx = self.pool.begin().await?;
-        let taken = sqlx::query(
-            "DELETE FROM challenges WHERE id = $1 AND project_id = $2 AND ceremony = $3",
+        if !take_challenge_in(
+            &mut tx,
+            sign_in.challenge_id,
+            update.project_id,
+            Ceremony::Login,
         )
-        .bind(sign_in.challenge_id)
-        .bind(update.project_id)
-        .bind(Ceremony::Login.as_str())
-        .execute(&mut *tx)
-        .await?;
-        if taken.rows_affected() != 1 {
+        .await?
+        {
             tx.rollback().await?;
             return Ok(SignInOutcome::ChallengeTaken);
         }
@@ -626,6 +611,61 @@ impl Store for SqlStore {
             .await?,
         })
     }
+}
+
+/// Inserts an account and its credential.
+async fn insert_account(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    account: &NewAccount,
+) -> Result<()> {
+    let credential = &account.credential;
+    let transports =
+        serde_json::to_string(&credential.transports).map_err(|e| StoreError::Backend(e.into()))?;
+    sqlx::query(
+        "INSERT INTO accounts (project_id, address, user_handle, method, created_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&account.project_id)
+    .bind(&account.address)
+    .bind(&account.user_handle)
+    .bind(method_name(SignInMethod::Passkey))
+    .bind(account.created_at)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO credentials (project_id, credential_id, address, public_key, sign_count,
+             backup_eligible, backed_up, transports, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(&account.project_id)
+    .bind(&credential.id)
+    .bind(&account.address)
+    .bind(&credential.public_key)
+    .bind(i64::from(credential.sign_count))
+    .bind(i64::from(credential.backup_eligible))
+    .bind(i64::from(credential.backed_up))
+    .bind(transports)
+    .bind(account.created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Deletes challenge `id` of this project and ceremony; whether it was there.
+async fn take_challenge_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    project_id: &str,
+    ceremony: Ceremony,
+) -> Result<bool> {
+    let taken =
+        sqlx::query("DELETE FROM challenges WHERE id = $1 AND project_id = $2 AND ceremony = $3")
+            .bind(id)
+            .bind(project_id)
+            .bind(ceremony.as_str())
+            .execute(&mut **tx)
+            .await?;
+    Ok(taken.rows_affected() == 1)
 }
 
 /// Inserts a session and its first refresh token.

@@ -10,6 +10,7 @@ use baas_server::store::sql::SqlStore;
 use baas_server::store::{Credential, NewAccount, Store, StoreError};
 use sqlx::Row as _;
 
+use crate::store::create_account;
 use crate::support::{Device, TestServer, config, sqlite_url};
 
 fn account(address: &str, credential_id: &[u8]) -> NewAccount {
@@ -42,10 +43,10 @@ fn random_address() -> String {
 async fn a_failed_registration_leaves_no_account(store: &dyn Store) {
     let credential_id = rand::random::<[u8; 16]>();
     let first = account(&random_address(), &credential_id);
-    store.create_account(&first).await.unwrap();
+    create_account(store, &first).await.unwrap();
     let second = account(&random_address(), &credential_id);
     assert!(matches!(
-        store.create_account(&second).await,
+        create_account(store, &second).await,
         Err(StoreError::Conflict)
     ));
     assert_eq!(

@@ -9,8 +9,9 @@ use baas_server::clock::{Clock as _, SystemClock};
 use baas_server::store::sql::SqlStore;
 use baas_server::store::{Account, CredentialWithHandle, IssuedChallenge, Purged};
 use baas_server::store::{
-    Ceremony, CompletedSignIn, Credential, NewAccount, NewChallenge, NewNonce, NewRefreshToken,
-    NonceBinding, Rotation, Session, SignInOutcome, SignInUpdate, SigningKey, Store, StoreError,
+    Ceremony, CompletedSignIn, CompletedSignUp, Credential, NewAccount, NewChallenge, NewNonce,
+    NewRefreshToken, NonceBinding, Rotation, Session, SignInOutcome, SignInUpdate, SigningKey,
+    Store, StoreError,
 };
 use baas_server::tokens::random_id;
 use tokio::task::JoinHandle;
@@ -33,6 +34,7 @@ pub async fn exercise(store: Arc<dyn Store>) {
     store.ping().await.unwrap();
     challenges_are_taken_once(&store).await;
     accounts_and_counters(&store).await;
+    sign_ups_are_all_or_nothing(&store).await;
     sign_in_challenges_are_taken_once(&store).await;
     refresh_token_rotation(&store).await;
     one_signing_key_per_slot(&store).await;
@@ -132,6 +134,107 @@ fn account(project: &str) -> NewAccount {
     }
 }
 
+/// Registers `account` as the server does: a registration challenge, then one transaction that
+/// takes it, creates the account and starts a first session.
+pub async fn create_account(store: &dyn Store, account: &NewAccount) -> Result<(), StoreError> {
+    let challenge = NewChallenge {
+        ceremony: Ceremony::Register,
+        user_handle: Some(account.user_handle.clone()),
+        ..new_challenge(&account.project_id)
+    };
+    store.put_challenge(&challenge).await?;
+    match complete_sign_up(store, account, &challenge.id).await? {
+        (true, _) => Ok(()),
+        (false, _) => panic!("a fresh challenge was gone"),
+    }
+}
+
+/// [`Store::complete_sign_up`] with a fresh session; returns its answer and the session's ID.
+async fn complete_sign_up(
+    store: &dyn Store,
+    account: &NewAccount,
+    challenge_id: &str,
+) -> Result<(bool, String), StoreError> {
+    let session = Session {
+        id: random_id(),
+        project_id: account.project_id.clone(),
+        address: account.address.clone(),
+        method: SignInMethod::Passkey,
+        credential_id: Some(account.credential.id.clone()),
+    };
+    let (first, _) = token(600);
+    let sign_up = CompletedSignUp {
+        challenge_id,
+        account,
+        session: &session,
+        token: &first,
+    };
+    Ok((store.complete_sign_up(&sign_up).await?, session.id))
+}
+
+/// A registration writes all or nothing: a used challenge or a taken credential ID leaves no
+/// account, no session, and (for the conflict) the challenge where it was.
+async fn sign_ups_are_all_or_nothing(store: &Arc<dyn Store>) {
+    let project = random_id();
+    let first = account(&project);
+    let challenge = NewChallenge {
+        ceremony: Ceremony::Register,
+        ..new_challenge(&project)
+    };
+    store.put_challenge(&challenge).await.unwrap();
+    let (completed, session) = complete_sign_up(store.as_ref(), &first, &challenge.id)
+        .await
+        .unwrap();
+    assert!(completed);
+    assert!(store.session_active(&project, &session).await.unwrap());
+    assert!(
+        store
+            .account(&project, &first.address)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let read = store.challenge(&challenge.id, &project, Ceremony::Register);
+    assert_eq!(read.await.unwrap(), None, "taken");
+
+    // The same challenge again.
+    let second = account(&project);
+    let (completed, session) = complete_sign_up(store.as_ref(), &second, &challenge.id)
+        .await
+        .unwrap();
+    assert!(!completed);
+    assert!(!store.session_active(&project, &session).await.unwrap());
+    assert!(
+        store
+            .account(&project, &second.address)
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // A fresh challenge, a credential ID already taken.
+    let mut twin = account(&project);
+    twin.credential.id = first.credential.id.clone();
+    let fresh = NewChallenge {
+        ceremony: Ceremony::Register,
+        ..new_challenge(&project)
+    };
+    store.put_challenge(&fresh).await.unwrap();
+    assert!(matches!(
+        complete_sign_up(store.as_ref(), &twin, &fresh.id).await,
+        Err(StoreError::Conflict)
+    ));
+    assert!(
+        store
+            .account(&project, &twin.address)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let read = store.challenge(&fresh.id, &project, Ceremony::Register);
+    assert!(read.await.unwrap().is_some(), "rolled back with the rest");
+}
+
 fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -139,11 +242,11 @@ fn hex_of(bytes: &[u8]) -> String {
 async fn accounts_and_counters(store: &Arc<dyn Store>) {
     let project = random_id();
     let new = account(&project);
-    store.create_account(&new).await.unwrap();
+    create_account(store.as_ref(), &new).await.unwrap();
     let mut twin = account(&project);
     twin.credential.id = new.credential.id.clone();
     assert!(matches!(
-        store.create_account(&twin).await,
+        create_account(store.as_ref(), &twin).await,
         Err(StoreError::Conflict)
     ));
     assert!(
@@ -225,7 +328,7 @@ async fn sign_in_challenges_are_taken_once(store: &Arc<dyn Store>) {
     let project = random_id();
     let mut new = account(&project);
     new.credential.sign_count = 0;
-    store.create_account(&new).await.unwrap();
+    create_account(store.as_ref(), &new).await.unwrap();
     let challenge = login_challenge(store, &project).await;
     let attempts = (0..8).map(|_| {
         let (store, project, credential, challenge) = (
@@ -357,7 +460,7 @@ async fn start_session(
     expires_in: i64,
 ) -> (Session, [u8; 32]) {
     let account = account(project);
-    store.create_account(&account).await.unwrap();
+    create_account(store.as_ref(), &account).await.unwrap();
     let session = Session {
         id: random_id(),
         project_id: project.to_owned(),
@@ -666,7 +769,7 @@ impl Store for BrokenStore {
     ) -> Result<Account, StoreError> {
         broken()
     }
-    async fn create_account(&self, _: &NewAccount) -> Result<(), StoreError> {
+    async fn complete_sign_up(&self, _: &CompletedSignUp<'_>) -> Result<bool, StoreError> {
         broken()
     }
     async fn credential(

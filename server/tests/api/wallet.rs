@@ -19,6 +19,7 @@ use sha3::{Digest as _, Keccak256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use crate::store::create_account;
 use crate::support::{
     CHALLENGE_TTL, Device, KEY, ORIGIN, OTHER_KEY, OTHER_ORIGIN, PROJECT, RP_ID, Reply, TestServer,
     config,
@@ -678,10 +679,9 @@ async fn a_wallet_and_a_passkey_never_share_an_account() {
     // A passkey account whose address is this wallet's (put in the store directly).
     let wallet = Wallet::new();
     let address = wallet.address().to_checksummed();
-    server
-        .state
-        .store()
-        .create_account(&NewAccount {
+    create_account(
+        server.state.store(),
+        &NewAccount {
             project_id: PROJECT.into(),
             address: address.clone(),
             user_handle: vec![7; 32],
@@ -695,9 +695,10 @@ async fn a_wallet_and_a_passkey_never_share_an_account() {
                 backed_up: true,
                 transports: vec![],
             },
-        })
-        .await
-        .unwrap();
+        },
+    )
+    .await
+    .unwrap();
     sign_in(&server, &wallet)
         .await
         .assert_error(StatusCode::CONFLICT, "ACCOUNT_METHOD_MISMATCH");
