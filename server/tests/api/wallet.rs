@@ -237,12 +237,15 @@ async fn nonces_are_long_random_and_single_use() {
 
     // The answer also gives the server's times for the message, so a device whose clock is
     // wrong still signs one the server accepts.
-    let now = server.state.now();
+    // (The server's clock may tick between `before` and its answer.)
+    let before = server.state.now();
     let body = request_nonce(&server, &wallet.address().to_checksummed(), CHAIN)
         .await
         .ok();
-    assert_eq!(body["issuedAt"], rfc3339(now));
-    assert_eq!(body["expirationTime"], rfc3339(now + CHALLENGE_TTL));
+    let issued = (before..=server.state.now())
+        .find(|&now| body["issuedAt"] == rfc3339(now))
+        .unwrap_or_else(|| panic!("issuedAt {} is not the server's time", body["issuedAt"]));
+    assert_eq!(body["expirationTime"], rfc3339(issued + CHALLENGE_TTL));
 
     let text = message(&server, &wallet, &first).to_text().unwrap();
     let signature = wallet.sign(&text);
